@@ -1,0 +1,163 @@
+//! Sign-in: demo tokens and personas, login (profile refresh), me, known users.
+
+use super::{Json, blocking, org};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::auth::demo::{self, Persona};
+use crate::error::{ApiError, ApiResult};
+use crate::model::OrgId;
+use crate::profiles::Profile;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/demo/token", post(demo_token))
+        .route("/api/v1/demo/personas", get(personas))
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/users", get(users))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemoTokenRequest {
+    tid: String,
+    oid: String,
+    name: String,
+    upn: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: u64,
+}
+
+/// Issue a demo token (demo mode only; 404 otherwise).
+#[utoipa::path(post, path = "/api/v1/demo/token", tag = "session", request_body = DemoTokenRequest,
+    responses((status = 200, body = TokenResponse), (status = 400), (status = 404)))]
+pub async fn demo_token(
+    State(state): State<AppState>,
+    Json(req): Json<DemoTokenRequest>,
+) -> ApiResult<axum::Json<TokenResponse>> {
+    let secret = state.auth.demo_secret.as_ref().ok_or(ApiError::NotFound("route"))?;
+    if OrgId::parse(&req.tid).is_none() {
+        return Err(ApiError::BadRequest("tid must be a lowercase GUID".into()));
+    }
+    let bounded = |v: &str, field: &str| -> ApiResult<()> {
+        if v.trim().is_empty() || v.chars().count() > 128 || v.chars().any(char::is_control) {
+            return Err(ApiError::field(field, "must be 1 to 128 printable characters"));
+        }
+        Ok(())
+    };
+    bounded(&req.oid, "oid")?;
+    bounded(&req.name, "name")?;
+    bounded(&req.upn, "upn")?;
+    let ttl = state.config.auth.demo_token_ttl_secs;
+    let token = demo::issue(
+        secret,
+        &req.tid,
+        &req.oid,
+        &req.name,
+        &req.upn,
+        state.clock.now(),
+        i64::try_from(ttl).unwrap_or(3600),
+    )?;
+    Ok(axum::Json(TokenResponse { access_token: token, token_type: "Bearer", expires_in: ttl }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Personas {
+    items: Vec<Persona>,
+}
+
+/// People to sign in as (demo mode only).
+#[utoipa::path(get, path = "/api/v1/demo/personas", tag = "session", responses((status = 200, body = Personas), (status = 404)))]
+pub async fn personas(State(state): State<AppState>) -> ApiResult<axum::Json<Personas>> {
+    state.auth.demo_secret.as_ref().ok_or(ApiError::NotFound("route"))?;
+    Ok(axum::Json(Personas { items: demo::PERSONAS.to_vec() }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrgRef {
+    id: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Session {
+    user: Profile,
+    org: OrgRef,
+}
+
+/// Refresh the caller's profile from the token (and the directory when configured).
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", responses((status = 200, body = Session), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn login(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<Session>> {
+    p.require_user()?;
+    let profile = Profile {
+        oid: p.user.0.clone(),
+        upn: p.upn.clone(),
+        display_name: p.name.clone(),
+        email: p.email.clone(),
+        job_title: String::new(),
+        last_login: state.clock.now(),
+    };
+    let profile = crate::auth::refresh_profile(&state, &p, profile).await?;
+    let store = org(&state, &p).await?;
+    let stored = profile.clone();
+    blocking(move || Ok(store.put_profile(&stored)?)).await?;
+    state.profiles.put(&p.org, profile.clone());
+    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org.to_string() } }))
+}
+
+/// The caller's profile, from memory when possible.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = Session), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn me(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<Session>> {
+    p.require_user()?;
+    let profile = match state.profiles.get_cached(&p.org, p.user.as_str()) {
+        Some(pr) => pr,
+        None => {
+            let store = org(&state, &p).await?;
+            let oid = p.user.0.clone();
+            let found = blocking(move || Ok(store.get_profile(&oid)?)).await?;
+            match found {
+                Some(pr) => {
+                    state.profiles.put(&p.org, pr.clone());
+                    pr
+                }
+                None => return Err(ApiError::NotFound("profile (call /api/v1/login first)")),
+            }
+        }
+    };
+    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org.to_string() } }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct UserQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Users {
+    items: Vec<Profile>,
+}
+
+/// People of the caller's organization who have signed in (for permissions and owners).
+#[utoipa::path(get, path = "/api/v1/users", tag = "session", params(UserQuery), responses((status = 200, body = Users)),
+    security(("bearer" = [])))]
+pub async fn users(
+    State(state): State<AppState>,
+    p: Principal,
+    Query(q): Query<UserQuery>,
+) -> ApiResult<axum::Json<Users>> {
+    p.require_user()?;
+    let store = org(&state, &p).await?;
+    let items = blocking(move || Ok(store.find_users(&q.q.chars().take(100).collect::<String>(), 50)?)).await?;
+    Ok(axum::Json(Users { items }))
+}

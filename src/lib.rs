@@ -1,0 +1,130 @@
+//! contactpro: a self-hosted shared contact book for Microsoft Teams.
+//!
+//! Entry points are plain functions: [`AppState::new`] builds everything from a [`config::Config`],
+//! [`router`] turns it into an axum `Router`, and [`serve`] runs it on an already-bound listener
+//! until the shutdown future resolves, so tests bind `127.0.0.1:0` and never pick ports.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod jobs;
+pub mod metrics;
+pub mod model;
+pub mod profiles;
+#[path = "search_stub.rs"]
+pub mod search;
+pub mod seed;
+pub mod store;
+pub mod web;
+
+use crate::auth::{Auth, ClaimNames};
+use crate::clock::SharedClock;
+use crate::config::{AuthMode, Config};
+use crate::store::Registry;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Everything a request handler may use. No globals: config and handles travel here.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub registry: Arc<Registry>,
+    pub auth: Auth,
+    pub profiles: profiles::Profiles,
+    pub metrics: metrics::Metrics,
+    pub jobs: jobs::Jobs,
+    pub clock: SharedClock,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Auth(String),
+}
+
+impl AppState {
+    pub fn new(config: Config, clock: SharedClock) -> Result<Self, StartError> {
+        let dir = &config.storage.data_dir;
+        let io = |source| StartError::DataDir { path: dir.display().to_string(), source };
+        std::fs::create_dir_all(dir.join("orgs")).map_err(io)?;
+        let server_key = auth::demo::secret_file(dir, "server-key").map_err(io)?;
+        let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute);
+        let leeway = i64::try_from(config.auth.leeway_secs).unwrap_or(60);
+        let auth = match config.auth.mode {
+            AuthMode::Demo => {
+                let secret = auth::demo::load_or_create_secret(dir).map_err(io)?;
+                Auth {
+                    verifier: auth::demo::verifier(&secret, leeway),
+                    claims: ClaimNames::default(),
+                    fixed_org: None,
+                    demo_secret: Some(secret),
+                    keys,
+                }
+            }
+            AuthMode::Entra | AuthMode::Oidc => {
+                return Err(StartError::Auth(format!(
+                    "auth mode {:?} is not available in this build yet",
+                    config.auth.mode
+                )));
+            }
+        };
+        let registry =
+            Arc::new(Registry::new(dir, config.storage.max_open_orgs, config.storage.cache_mib_per_org * 1024 * 1024));
+        let profiles = profiles::Profiles::new(
+            config.profiles.cache_capacity,
+            Duration::from_secs(config.profiles.cache_ttl_secs),
+        );
+        let metrics = metrics::Metrics::new(&profiles, registry.clone());
+        let jobs = jobs::Jobs::new(Duration::from_secs(config.limits.job_retention_secs));
+        Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock })))
+    }
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    use axum::middleware;
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::trace::TraceLayer;
+
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    axum::Router::new()
+        .merge(api::routes(state.clone()))
+        .merge(web::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves, let in-flight requests finish, then close every database.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    state.jobs.wait_idle(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
+    let closed = state.registry.close_idle();
+    tracing::info!(closed, "databases closed");
+    result
+}

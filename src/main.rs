@@ -1,0 +1,244 @@
+//! The contactpro command line: serve (default), demo, org list|delete.
+
+use clap::{Args, Parser, Subcommand};
+use contactpro::config::{self, AuthMode, CliOverrides, LogFormat};
+use contactpro::{AppState, clock};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "contactpro", version, about = "A self-hosted shared contact book for Microsoft Teams")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Clone, Default)]
+struct Common {
+    /// Configuration file (default: ./contactpro.toml when it exists).
+    #[arg(long, global = true, env = "CONTACTPRO_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address and port to listen on, e.g. 127.0.0.1:8080 (overrides server.listen).
+    #[arg(long, global = true, value_name = "ADDR:PORT")]
+    listen: Option<SocketAddr>,
+    /// Directory holding the organization databases and secrets (overrides storage.data_dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Let demo sign-in listen on a non-loopback address (anyone who can reach it can sign in as anyone).
+    #[arg(long, global = true)]
+    allow_demo_on_network: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server with the configured sign-in (the default).
+    Serve,
+    /// Run the server with demo sign-in and sample data on 127.0.0.1:8080 (data in ./data).
+    Demo,
+    /// Print the OpenAPI 3.1 document of the REST API.
+    Openapi,
+    /// Manage organizations stored in the data directory.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// List organizations with their database size and last activity.
+    List,
+    /// Delete an organization's data completely (the server must be stopped).
+    Delete {
+        /// The organization's tenant id.
+        tid: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::Openapi)) {
+        let doc = contactpro::api::openapi::document();
+        match doc.to_pretty_json() {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("contactpro: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let demo = matches!(cli.command, Some(Command::Demo));
+    let overrides = CliOverrides {
+        listen: cli.common.listen,
+        data_dir: cli.common.data_dir.clone(),
+        auth_mode: demo.then_some(AuthMode::Demo),
+        allow_demo_on_network: cli.common.allow_demo_on_network,
+    };
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let loaded = match config::load(cli.common.config.as_deref(), &env, &overrides) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("contactpro: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&loaded.config);
+    for k in &loaded.unknown_env {
+        tracing::warn!(variable = %k, "unknown CONTACTPRO_ environment variable ignored");
+    }
+    match cli.command {
+        Some(Command::Org { command }) => org_command(&loaded.config, command),
+        _ => run_server(loaded.config, demo),
+    }
+}
+
+fn init_logging(cfg: &config::Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&cfg.log.level));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match cfg.log.format {
+        LogFormat::Json => b.json().try_init(),
+        LogFormat::Human => b.try_init(),
+    };
+}
+
+fn run_server(cfg: config::Config, demo: bool) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("contactpro: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(serve_main(cfg, demo)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("contactpro: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_main(cfg: config::Config, demo: bool) -> Result<(), String> {
+    let addr = cfg.server.listen;
+    if cfg.auth.mode == AuthMode::Demo {
+        if !addr.ip().is_loopback() && !cfg.server.allow_demo_on_network {
+            return Err(format!(
+                "demo sign-in lets anyone sign in as anyone; refusing to listen on {addr}. Use a loopback address or pass --allow-demo-on-network"
+            ));
+        }
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "demo sign-in is reachable from the network: anyone who can reach this address can sign in as anyone");
+        }
+    }
+    let state = AppState::new(cfg, clock::system()).map_err(|e| e.to_string())?;
+    if demo {
+        seed_demo(&state).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(version = contactpro::VERSION, mode = ?state.config.auth.mode, data_dir = %state.config.storage.data_dir.display(), "contactpro listening on http://{local}");
+    if state.config.auth.mode == AuthMode::Demo {
+        println!(
+            "contactpro demo is running: open http://{local}/demo and pick a person to sign in as. Ctrl-C stops it."
+        );
+    }
+    contactpro::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+async fn seed_demo(state: &AppState) -> Result<(), String> {
+    let persona = &contactpro::auth::demo::PERSONAS[0];
+    let org = contactpro::model::OrgId::parse(persona.tid).ok_or("bad demo tenant")?;
+    let store = state.registry.acquire(&org).await.map_err(|e| e.to_string())?;
+    let now = state.clock.now();
+    let owner = contactpro::model::UserId(persona.oid.to_owned());
+    tokio::task::spawn_blocking(move || contactpro::seed::seed_demo(&store, &owner, persona.name, now))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?
+        .inspect(|id| tracing::info!(list = %id, "demo list created with sample contacts"));
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
+    let dir = cfg.storage.data_dir.join("orgs");
+    match cmd {
+        OrgCommand::List => {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                println!("no organizations in {}", dir.display());
+                return ExitCode::SUCCESS;
+            };
+            println!("{:<38} {:>12}  last activity (UTC)", "organization", "bytes");
+            let mut rows: Vec<_> = rd
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().strip_suffix(".redb")?.to_owned();
+                    contactpro::model::OrgId::parse(&name)?;
+                    let md = e.metadata().ok()?;
+                    let modified = md.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok());
+                    let ts =
+                        contactpro::model::Timestamp(modified.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0)));
+                    Some((name, md.len(), ts))
+                })
+                .collect();
+            rows.sort();
+            for (name, len, ts) in rows {
+                println!("{name:<38} {len:>12}  {}", ts.to_rfc3339());
+            }
+            ExitCode::SUCCESS
+        }
+        OrgCommand::Delete { tid } => {
+            let Some(org) = contactpro::model::OrgId::parse(&tid) else {
+                eprintln!("contactpro: {tid:?} is not a lowercase GUID");
+                return ExitCode::from(2);
+            };
+            let path = dir.join(format!("{org}.redb"));
+            if !path.exists() {
+                eprintln!("contactpro: no organization {org} in {}", dir.display());
+                return ExitCode::FAILURE;
+            }
+            // Opening takes redb's exclusive lock: it fails while a server has the database open.
+            match redb::Database::open(&path) {
+                Ok(db) => drop(db),
+                Err(e) => {
+                    eprintln!("contactpro: cannot delete {org} while it is in use (stop the server first): {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    println!("deleted organization {org}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("contactpro: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

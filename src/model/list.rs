@@ -1,0 +1,175 @@
+//! Contact lists (one per Teams tab) and their permissions.
+
+use super::validate::FieldErrors;
+use super::{ListId, Timestamp, UserId, UserRef};
+use serde::{Deserialize, Serialize};
+
+/// The fields a card or a list column may show, in their display order.
+pub const DEFAULT_VISIBLE_FIELDS: &[&str] = &["job_title", "company", "department", "mobile", "email"];
+
+const KNOWN_FIELDS: &[&str] = &[
+    "job_title",
+    "email",
+    "mobile",
+    "phone",
+    "website",
+    "linkedin",
+    "facebook",
+    "x",
+    "company",
+    "department",
+    "address",
+    "notes",
+    "groups",
+];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DisplayMode {
+    #[default]
+    Card,
+    List,
+    Group,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PermissionMode {
+    /// Every member of the organization may add, modify and delete.
+    #[default]
+    Everybody,
+    /// Only the list's owners may.
+    Owners,
+    /// Owners, plus the members listed with their own flags.
+    Custom,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MemberPermission {
+    pub oid: UserId,
+    #[serde(default)]
+    pub add: bool,
+    #[serde(default)]
+    pub modify: bool,
+    #[serde(default)]
+    pub delete: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Permissions {
+    pub mode: PermissionMode,
+    #[serde(default)]
+    pub members: Vec<MemberPermission>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Channel {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContactList {
+    pub id: ListId,
+    pub name: String,
+    pub channel: Option<Channel>,
+    pub team: Option<Channel>,
+    pub created_by: UserRef,
+    pub created_at: Timestamp,
+    pub owners: Vec<UserId>,
+    pub display_mode: DisplayMode,
+    pub visible_fields: Vec<String>,
+    pub permissions: Permissions,
+}
+
+/// What may be done to contacts and groups of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Add,
+    Modify,
+    Delete,
+}
+
+impl ContactList {
+    pub fn is_owner(&self, user: &UserId) -> bool {
+        self.owners.contains(user)
+    }
+
+    /// Whether `user` may perform `action` on contacts and groups. Owners always may.
+    pub fn allows(&self, user: &UserId, action: Action) -> bool {
+        if self.is_owner(user) {
+            return true;
+        }
+        match self.permissions.mode {
+            PermissionMode::Everybody => true,
+            PermissionMode::Owners => false,
+            PermissionMode::Custom => self.permissions.members.iter().any(|m| {
+                &m.oid == user
+                    && match action {
+                        Action::Add => m.add,
+                        Action::Modify => m.modify,
+                        Action::Delete => m.delete,
+                    }
+            }),
+        }
+    }
+}
+
+/// `POST /api/v1/lists`
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewList {
+    pub name: String,
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    #[serde(default)]
+    pub team: Option<Channel>,
+    #[serde(default)]
+    pub display_mode: Option<DisplayMode>,
+    #[serde(default)]
+    pub visible_fields: Option<Vec<String>>,
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+}
+
+/// `PATCH /api/v1/lists/{list}`: only the fields present change.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListPatch {
+    pub name: Option<String>,
+    pub channel: Option<Channel>,
+    pub team: Option<Channel>,
+    pub display_mode: Option<DisplayMode>,
+    pub visible_fields: Option<Vec<String>>,
+    pub owners: Option<Vec<UserId>>,
+    pub permissions: Option<Permissions>,
+}
+
+pub fn validate_list_name(name: &str, errs: &mut FieldErrors) -> String {
+    let n = name.trim();
+    if n.is_empty() {
+        errs.insert("name".into(), "is required".into());
+    } else if n.chars().count() > 120 {
+        errs.insert("name".into(), "is longer than 120 characters".into());
+    } else if n.chars().any(char::is_control) {
+        errs.insert("name".into(), "contains control characters".into());
+    }
+    n.to_owned()
+}
+
+pub fn validate_visible_fields(v: &[String], errs: &mut FieldErrors) {
+    if let Some(bad) = v.iter().find(|f| !KNOWN_FIELDS.contains(&f.as_str())) {
+        errs.insert("visible_fields".into(), format!("unknown field `{}`", bad.chars().take(40).collect::<String>()));
+    }
+}
+
+pub fn validate_permissions(p: &Permissions, errs: &mut FieldErrors) {
+    if p.members.len() > 10_000 {
+        errs.insert("permissions.members".into(), "has more than 10000 entries".into());
+    }
+    if p.members.iter().any(|m| m.oid.0.is_empty() || m.oid.0.len() > 128) {
+        errs.insert("permissions.members".into(), "every member needs an oid of 1 to 128 characters".into());
+    }
+}

@@ -1,0 +1,19 @@
+//! The domain model: ids, contacts, groups, lists and their validation.
+//!
+//! This module depends only on serde, uuid and time so that the store, the API,
+//! the search index and the import/export codecs can all share it.
+
+mod contact;
+mod ids;
+mod list;
+mod time;
+mod validate;
+
+pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, ContactPatch, Group, UserRef};
+pub use ids::{ContactId, GroupId, KeyId, ListId, OrgId, UserId};
+pub use list::{
+    Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, MemberPermission, NewList,
+    PermissionMode, Permissions, validate_list_name, validate_permissions, validate_visible_fields,
+};
+pub use time::Timestamp;
+pub use validate::{FieldErrors, Limits, is_email, is_http_url};

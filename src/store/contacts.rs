@@ -1,0 +1,413 @@
+//! Contacts: reads through the list's search index, writes in one transaction each, the index
+//! updated before the call returns.
+
+use super::records::StoredContact;
+use super::{Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
+use crate::model::{
+    Action, Contact, ContactFields, ContactId, ContactList, FieldErrors, Group, GroupId, ListId, Timestamp,
+};
+use crate::search::{ListIndex, Query};
+use parking_lot::RwLock;
+use redb::{ReadableDatabase, ReadableTable};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+pub struct ContactPage {
+    pub items: Vec<Contact>,
+    pub total: usize,
+    pub letters: BTreeMap<char, usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicatePolicy {
+    #[default]
+    Skip,
+    Update,
+    Create,
+}
+
+/// One validated row of an import, with its group names (created when unknown).
+pub struct ImportRow {
+    pub row: usize,
+    pub fields: ContactFields,
+    pub group_names: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ImportOutcome {
+    pub imported: usize,
+    pub updated: usize,
+    pub skipped: usize,
+}
+
+/// Decide whether `actor` may do `action` on the contacts and groups of `list`.
+pub(crate) fn check(list: &ContactList, actor: &Actor, action: Action) -> StoreResult<()> {
+    if let Some(k) = actor.key_list {
+        // An API key reaches its own list only; any other list does not exist for it.
+        return if k == list.id { Ok(()) } else { Err(StoreError::NotFound("list")) };
+    }
+    if list.allows(&actor.user, action) {
+        return Ok(());
+    }
+    let verb = match action {
+        Action::Add => "add",
+        Action::Modify => "modify",
+        Action::Delete => "delete",
+    };
+    Err(StoreError::Forbidden(format!("you are not allowed to {verb} contacts or groups in this list")))
+}
+
+pub(crate) fn contact_key(list: ListId, id: ContactId) -> (u128, u128) {
+    (list.as_u128(), id.as_u128())
+}
+
+fn validation(field: &str, msg: impl Into<String>) -> StoreError {
+    let mut e = FieldErrors::new();
+    e.insert(field.to_owned(), msg.into());
+    StoreError::Validation(e)
+}
+
+impl OrgStore {
+    /// The list's search index, built from the store on first use.
+    pub fn index(&self, list: ListId) -> StoreResult<Arc<RwLock<ListIndex>>> {
+        let mut map = self.indexes.lock();
+        if let Some(i) = map.get(&list) {
+            return Ok(i.clone());
+        }
+        let txn = self.db.begin_read()?;
+        self.read_list(&txn, list)?;
+        let l = list.as_u128();
+        let groups = txn.open_table(GROUPS)?;
+        let mut names = Vec::new();
+        for row in groups.range((l, 0)..=(l, u128::MAX))? {
+            let g: Group = decode(row?.1.value())?;
+            names.push((g.id, g.name));
+        }
+        let contacts = txn.open_table(CONTACTS)?;
+        let mut all = Vec::new();
+        for row in contacts.range((l, 0)..=(l, u128::MAX))? {
+            let s: StoredContact = decode(row?.1.value())?;
+            all.push(Contact::from(s));
+        }
+        let idx = Arc::new(RwLock::new(ListIndex::build(all, names)));
+        map.insert(list, idx.clone());
+        Ok(idx)
+    }
+
+    pub fn contact_count(&self, list: ListId) -> StoreResult<usize> {
+        Ok(self.index(list)?.read().len())
+    }
+
+    pub fn query_contacts(&self, list: ListId, q: &Query) -> StoreResult<ContactPage> {
+        let idx = self.index(list)?;
+        let r = idx.read().query(q);
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(CONTACTS)?;
+        let mut items = Vec::with_capacity(r.ids.len());
+        for id in r.ids {
+            if let Some(v) = t.get(contact_key(list, id))? {
+                items.push(Contact::from(decode::<StoredContact>(v.value())?));
+            }
+        }
+        Ok(ContactPage { items, total: r.total, letters: r.letters })
+    }
+
+    /// Every contact of the list matching `q` (no paging), for exports and group deletion.
+    pub fn all_matching(&self, list: ListId, q: &Query) -> StoreResult<Vec<ContactId>> {
+        let idx = self.index(list)?;
+        let mut q = q.clone();
+        q.offset = 0;
+        q.limit = usize::MAX;
+        Ok(idx.read().query(&q).ids)
+    }
+
+    pub fn read_contacts(&self, list: ListId, ids: &[ContactId]) -> StoreResult<Vec<Contact>> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(CONTACTS)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = t.get(contact_key(list, *id))? {
+                out.push(Contact::from(decode::<StoredContact>(v.value())?));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get_contact(&self, list: ListId, id: ContactId) -> StoreResult<Contact> {
+        let txn = self.db.begin_read()?;
+        self.read_list(&txn, list)?;
+        let t = txn.open_table(CONTACTS)?;
+        let v = t.get(contact_key(list, id))?.ok_or(StoreError::NotFound("contact"))?;
+        Ok(Contact::from(decode::<StoredContact>(v.value())?))
+    }
+
+    fn check_groups_exist(txn: &redb::WriteTransaction, list: ListId, groups: &[GroupId]) -> StoreResult<()> {
+        let t = txn.open_table(GROUPS)?;
+        for g in groups {
+            if t.get((list.as_u128(), g.as_u128()))?.is_none() {
+                return Err(validation("groups", format!("unknown group {g}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn list_in_txn(txn: &redb::WriteTransaction, list: ListId) -> StoreResult<ContactList> {
+        let t = txn.open_table(LISTS)?;
+        let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
+        Ok(decode(v.value())?)
+    }
+
+    pub fn create_contact(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        fields: ContactFields,
+        max_contacts: usize,
+        now: Timestamp,
+    ) -> StoreResult<Contact> {
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        if idx.read().len() >= max_contacts {
+            return Err(StoreError::LimitReached(format!("a list holds at most {max_contacts} contacts")));
+        }
+        let txn = self.db.begin_write()?;
+        let l = Self::list_in_txn(&txn, list)?;
+        check(&l, actor, Action::Add)?;
+        Self::check_groups_exist(&txn, list, &fields.groups)?;
+        let c = Contact {
+            id: ContactId::new_random(),
+            fields,
+            created_at: now,
+            created_by: actor.display.clone(),
+            updated_at: now,
+            updated_by: actor.display.clone(),
+            version: 1,
+        };
+        txn.open_table(CONTACTS)?.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+        txn.commit()?;
+        idx.write().upsert(&c);
+        Ok(c)
+    }
+
+    /// Replace or patch a contact: `change` computes the new fields from the current ones.
+    /// With `if_match`, a contact whose version differs is not touched (412 with the current one).
+    pub fn update_contact(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        id: ContactId,
+        if_match: Option<u64>,
+        now: Timestamp,
+        change: impl FnOnce(&ContactFields) -> Result<ContactFields, FieldErrors>,
+    ) -> StoreResult<Contact> {
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let l = Self::list_in_txn(&txn, list)?;
+        check(&l, actor, Action::Modify)?;
+        let c = {
+            let mut t = txn.open_table(CONTACTS)?;
+            let old: Contact = {
+                let v = t.get(contact_key(list, id))?.ok_or(StoreError::NotFound("contact"))?;
+                decode::<StoredContact>(v.value())?.into()
+            };
+            if if_match.is_some_and(|v| v != old.version) {
+                return Err(StoreError::VersionMismatch(Box::new(old)));
+            }
+            let fields = change(&old.fields).map_err(StoreError::Validation)?;
+            Self::check_groups_exist(&txn, list, &fields.groups)?;
+            let c =
+                Contact { fields, updated_at: now, updated_by: actor.display.clone(), version: old.version + 1, ..old };
+            t.insert(contact_key(list, id), encode(&StoredContact::from(&c)).as_slice())?;
+            c
+        };
+        txn.commit()?;
+        idx.write().upsert(&c);
+        Ok(c)
+    }
+
+    pub fn delete_contact(&self, actor: &Actor, list: ListId, id: ContactId, if_match: Option<u64>) -> StoreResult<()> {
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let l = Self::list_in_txn(&txn, list)?;
+        check(&l, actor, Action::Delete)?;
+        {
+            let mut t = txn.open_table(CONTACTS)?;
+            let old: Contact = {
+                let v = t.get(contact_key(list, id))?.ok_or(StoreError::NotFound("contact"))?;
+                decode::<StoredContact>(v.value())?.into()
+            };
+            if if_match.is_some_and(|v| v != old.version) {
+                return Err(StoreError::VersionMismatch(Box::new(old)));
+            }
+            t.remove(contact_key(list, id))?;
+        }
+        txn.commit()?;
+        idx.write().remove(id);
+        Ok(())
+    }
+
+    /// Keys that identify duplicates for imports: e-mail (folded), and folded full name + company.
+    pub fn duplicate_keys(&self, list: ListId) -> StoreResult<HashMap<String, ContactId>> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(CONTACTS)?;
+        let l = list.as_u128();
+        let mut keys = HashMap::new();
+        for row in t.range((l, 0)..=(l, u128::MAX))? {
+            let s: StoredContact = decode(row?.1.value())?;
+            for k in dup_keys(&s.fields) {
+                keys.entry(k).or_insert(s.id);
+            }
+        }
+        Ok(keys)
+    }
+
+    /// Write one batch of validated import rows in one transaction: unknown groups are created,
+    /// duplicates follow `policy`. `keys` (from [`Self::duplicate_keys`]) is updated as rows land.
+    #[allow(clippy::too_many_arguments)]
+    pub fn import_batch(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        rows: Vec<ImportRow>,
+        policy: DuplicatePolicy,
+        keys: &mut HashMap<String, ContactId>,
+        max_contacts: usize,
+        now: Timestamp,
+    ) -> StoreResult<ImportOutcome> {
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let mut out = ImportOutcome::default();
+        let mut changed = Vec::new();
+        let mut new_groups = Vec::new();
+        let mut new_keys = Vec::new();
+        let txn = self.db.begin_write()?;
+        let l = Self::list_in_txn(&txn, list)?;
+        check(&l, actor, Action::Add)?;
+        {
+            let mut groups = txn.open_table(GROUPS)?;
+            let mut by_name: HashMap<String, GroupId> = HashMap::new();
+            let lk = list.as_u128();
+            for row in groups.range((lk, 0)..=(lk, u128::MAX))? {
+                let g: Group = decode(row?.1.value())?;
+                by_name.insert(g.name.to_lowercase(), g.id);
+            }
+            let mut t = txn.open_table(CONTACTS)?;
+            let mut count = idx.read().len();
+            for row in rows {
+                let mut fields = row.fields;
+                for name in row.group_names {
+                    let name = name.trim().to_owned();
+                    if name.is_empty() || name.chars().count() > 120 {
+                        continue;
+                    }
+                    let gid = match by_name.get(&name.to_lowercase()) {
+                        Some(g) => *g,
+                        None => {
+                            let g = Group {
+                                id: GroupId::new_random(),
+                                name: name.clone(),
+                                created_at: now,
+                                created_by: actor.display.clone(),
+                            };
+                            groups.insert((lk, g.id.as_u128()), encode(&g).as_slice())?;
+                            by_name.insert(name.to_lowercase(), g.id);
+                            new_groups.push((g.id, g.name));
+                            g.id
+                        }
+                    };
+                    if !fields.groups.contains(&gid) {
+                        fields.groups.push(gid);
+                    }
+                }
+                fields.groups.sort();
+                let dup =
+                    if policy == DuplicatePolicy::Create { None } else { keys.get(&lookup_key(&fields)).copied() };
+                match (dup, policy) {
+                    (Some(_), DuplicatePolicy::Skip) => out.skipped += 1,
+                    (Some(id), _) => {
+                        let Some(old) =
+                            t.get(contact_key(list, id))?.map(|v| decode::<StoredContact>(v.value())).transpose()?
+                        else {
+                            out.skipped += 1;
+                            continue;
+                        };
+                        let mut c: Contact = old.into();
+                        let mut g = c.fields.groups.clone();
+                        g.extend(fields.groups.iter().copied());
+                        g.sort();
+                        g.dedup();
+                        fields.groups = g;
+                        c.fields = fields;
+                        c.updated_at = now;
+                        c.updated_by = actor.display.clone();
+                        c.version += 1;
+                        t.insert(contact_key(list, id), encode(&StoredContact::from(&c)).as_slice())?;
+                        changed.push(c);
+                        out.updated += 1;
+                    }
+                    (None, _) => {
+                        if count >= max_contacts {
+                            return Err(StoreError::LimitReached(format!(
+                                "a list holds at most {max_contacts} contacts"
+                            )));
+                        }
+                        let c = Contact {
+                            id: ContactId::new_random(),
+                            fields,
+                            created_at: now,
+                            created_by: actor.display.clone(),
+                            updated_at: now,
+                            updated_by: actor.display.clone(),
+                            version: 1,
+                        };
+                        t.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+                        for k in dup_keys(&c.fields) {
+                            new_keys.push((k, c.id));
+                        }
+                        count += 1;
+                        changed.push(c);
+                        out.imported += 1;
+                    }
+                }
+                // Later rows of the same batch see the keys of earlier ones.
+                for (k, id) in new_keys.drain(..) {
+                    keys.entry(k).or_insert(id);
+                }
+            }
+        }
+        txn.commit()?;
+        let mut w = idx.write();
+        for (g, name) in &new_groups {
+            w.set_group_name(*g, name);
+        }
+        for c in &changed {
+            w.upsert(c);
+        }
+        Ok(out)
+    }
+}
+
+fn email_key(f: &ContactFields) -> String {
+    format!("e:{}", f.email.to_lowercase())
+}
+
+fn name_key(f: &ContactFields) -> String {
+    format!("n:{}\u{1}{}", crate::search::fold(&f.full_name), crate::search::fold(&f.company))
+}
+
+/// Every key an existing contact can be found by.
+fn dup_keys(f: &ContactFields) -> Vec<String> {
+    let mut k = vec![name_key(f)];
+    if !f.email.is_empty() {
+        k.push(email_key(f));
+    }
+    k
+}
+
+/// The key a new row is compared by: the same e-mail, else the same full name and company.
+fn lookup_key(f: &ContactFields) -> String {
+    if f.email.is_empty() { name_key(f) } else { email_key(f) }
+}

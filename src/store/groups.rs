@@ -1,0 +1,258 @@
+//! Groups: names unique per list (case-insensitively); membership lives on the contacts, so
+//! renaming touches one record and deleting a group rewrites its members in the same transaction.
+
+use super::contacts::{check, contact_key};
+use super::records::StoredContact;
+use super::{Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
+use crate::model::{Action, Contact, ContactId, ContactList, FieldErrors, Group, GroupId, ListId, Timestamp};
+use crate::search::{GroupFilter, Order, Query, SortKey};
+use redb::{ReadableDatabase, ReadableTable};
+
+/// A group with its number of contacts.
+pub struct GroupWithCount {
+    pub group: Group,
+    pub member_count: usize,
+}
+
+fn validate_group_name(name: &str) -> StoreResult<String> {
+    let n = name.trim();
+    let mut e = FieldErrors::new();
+    if n.is_empty() {
+        e.insert("name".into(), "is required".into());
+    } else if n.chars().count() > 120 {
+        e.insert("name".into(), "is longer than 120 characters".into());
+    } else if n.chars().any(char::is_control) {
+        e.insert("name".into(), "contains control characters".into());
+    }
+    if e.is_empty() { Ok(n.to_owned()) } else { Err(StoreError::Validation(e)) }
+}
+
+fn members_query(g: GroupId) -> Query {
+    Query {
+        q: String::new(),
+        letter: None,
+        group: Some(GroupFilter::Group(g)),
+        sort: SortKey::FullName,
+        order: Order::Asc,
+        offset: 0,
+        limit: usize::MAX,
+    }
+}
+
+impl OrgStore {
+    pub fn groups(&self, list: ListId) -> StoreResult<Vec<GroupWithCount>> {
+        let idx = self.index(list)?;
+        let txn = self.db.begin_read()?;
+        self.read_list(&txn, list)?;
+        let t = txn.open_table(GROUPS)?;
+        let l = list.as_u128();
+        let mut out = Vec::new();
+        let idx = idx.read();
+        for row in t.range((l, 0)..=(l, u128::MAX))? {
+            let g: Group = decode(row?.1.value())?;
+            let mut q = members_query(g.id);
+            q.limit = 0;
+            let member_count = idx.query(&q).total;
+            out.push(GroupWithCount { group: g, member_count });
+        }
+        out.sort_by_key(|a| a.group.name.to_lowercase());
+        Ok(out)
+    }
+
+    pub fn get_group(&self, list: ListId, id: GroupId) -> StoreResult<GroupWithCount> {
+        let idx = self.index(list)?;
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(GROUPS)?;
+        let v = t.get((list.as_u128(), id.as_u128()))?.ok_or(StoreError::NotFound("group"))?;
+        let group: Group = decode(v.value())?;
+        let mut q = members_query(id);
+        q.limit = 0;
+        let member_count = idx.read().query(&q).total;
+        Ok(GroupWithCount { group, member_count })
+    }
+
+    fn name_taken(
+        txn: &redb::WriteTransaction,
+        list: ListId,
+        name: &str,
+        except: Option<GroupId>,
+    ) -> StoreResult<bool> {
+        let t = txn.open_table(GROUPS)?;
+        let l = list.as_u128();
+        let lower = name.to_lowercase();
+        for row in t.range((l, 0)..=(l, u128::MAX))? {
+            let g: Group = decode(row?.1.value())?;
+            if Some(g.id) != except && g.name.to_lowercase() == lower {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn list_for_write(txn: &redb::WriteTransaction, list: ListId) -> StoreResult<ContactList> {
+        let t = txn.open_table(LISTS)?;
+        let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
+        Ok(decode(v.value())?)
+    }
+
+    pub fn create_group(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        name: &str,
+        max_groups: usize,
+        now: Timestamp,
+    ) -> StoreResult<Group> {
+        let name = validate_group_name(name)?;
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let l = Self::list_for_write(&txn, list)?;
+        check(&l, actor, Action::Add)?;
+        if actor.key_list.is_some() {
+            return Err(StoreError::NotFound("list"));
+        }
+        if Self::name_taken(&txn, list, &name, None)? {
+            return Err(StoreError::Conflict {
+                code: "duplicate_name",
+                message: format!("a group named \"{name}\" already exists"),
+            });
+        }
+        {
+            let t = txn.open_table(GROUPS)?;
+            let lk = list.as_u128();
+            if t.range((lk, 0)..=(lk, u128::MAX))?.count() >= max_groups {
+                return Err(StoreError::LimitReached(format!("a list holds at most {max_groups} groups")));
+            }
+        }
+        let g = Group { id: GroupId::new_random(), name, created_at: now, created_by: actor.display.clone() };
+        txn.open_table(GROUPS)?.insert((list.as_u128(), g.id.as_u128()), encode(&g).as_slice())?;
+        txn.commit()?;
+        idx.write().set_group_name(g.id, &g.name);
+        Ok(g)
+    }
+
+    /// Rename and change members in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn patch_group(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        id: GroupId,
+        name: Option<&str>,
+        add: &[ContactId],
+        remove: &[ContactId],
+        now: Timestamp,
+    ) -> StoreResult<Group> {
+        let name = name.map(validate_group_name).transpose()?;
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let l = Self::list_for_write(&txn, list)?;
+        if actor.key_list.is_some() {
+            return Err(StoreError::NotFound("list"));
+        }
+        check(&l, actor, Action::Modify)?;
+        let mut changed = Vec::new();
+        let group = {
+            let mut gt = txn.open_table(GROUPS)?;
+            let mut g: Group = {
+                let v = gt.get((list.as_u128(), id.as_u128()))?.ok_or(StoreError::NotFound("group"))?;
+                decode(v.value())?
+            };
+            if let Some(n) = name
+                && n != g.name
+            {
+                drop(gt);
+                if Self::name_taken(&txn, list, &n, Some(id))? {
+                    return Err(StoreError::Conflict {
+                        code: "duplicate_name",
+                        message: format!("a group named \"{n}\" already exists"),
+                    });
+                }
+                gt = txn.open_table(GROUPS)?;
+                g.name = n;
+                gt.insert((list.as_u128(), id.as_u128()), encode(&g).as_slice())?;
+            }
+            g
+        };
+        {
+            let mut t = txn.open_table(CONTACTS)?;
+            for (cid, adding) in add.iter().map(|c| (c, true)).chain(remove.iter().map(|c| (c, false))) {
+                let mut c: Contact = {
+                    let Some(v) = t.get(contact_key(list, *cid))? else {
+                        let field = if adding { "add_members" } else { "remove_members" };
+                        let mut e = FieldErrors::new();
+                        e.insert(field.into(), format!("unknown contact {cid}"));
+                        return Err(StoreError::Validation(e));
+                    };
+                    decode::<StoredContact>(v.value())?.into()
+                };
+                let had = c.fields.groups.contains(&id);
+                if adding == had {
+                    continue;
+                }
+                if adding {
+                    c.fields.groups.push(id);
+                    c.fields.groups.sort();
+                } else {
+                    c.fields.groups.retain(|g| *g != id);
+                }
+                c.updated_at = now;
+                c.updated_by = actor.display.clone();
+                c.version += 1;
+                t.insert(contact_key(list, *cid), encode(&StoredContact::from(&c)).as_slice())?;
+                changed.retain(|x: &Contact| x.id != c.id);
+                changed.push(c);
+            }
+        }
+        txn.commit()?;
+        let mut w = idx.write();
+        w.set_group_name(id, &group.name);
+        for c in &changed {
+            w.upsert(c);
+        }
+        Ok(group)
+    }
+
+    /// Delete a group: it is removed from its contacts, which stay.
+    pub fn delete_group(&self, actor: &Actor, list: ListId, id: GroupId, now: Timestamp) -> StoreResult<()> {
+        let idx = self.index(list)?;
+        let _w = self.write_lock.lock();
+        let members = idx.read().query(&members_query(id)).ids;
+        let txn = self.db.begin_write()?;
+        let l = Self::list_for_write(&txn, list)?;
+        if actor.key_list.is_some() {
+            return Err(StoreError::NotFound("list"));
+        }
+        check(&l, actor, Action::Delete)?;
+        let mut changed = Vec::new();
+        {
+            let mut gt = txn.open_table(GROUPS)?;
+            if gt.remove((list.as_u128(), id.as_u128()))?.is_none() {
+                return Err(StoreError::NotFound("group"));
+            }
+            let mut t = txn.open_table(CONTACTS)?;
+            for cid in members {
+                let Some(mut c) =
+                    t.get(contact_key(list, cid))?.map(|v| decode::<StoredContact>(v.value())).transpose()?
+                else {
+                    continue;
+                };
+                c.fields.groups.retain(|g| *g != id);
+                c.updated_at = now;
+                c.updated_by = actor.display.clone();
+                c.version += 1;
+                t.insert(contact_key(list, cid), encode(&c).as_slice())?;
+                changed.push(Contact::from(c));
+            }
+        }
+        txn.commit()?;
+        let mut w = idx.write();
+        for c in &changed {
+            w.upsert(c);
+        }
+        w.remove_group(id);
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! Contact lists: create, read, change settings, delete (with everything in them).
+
+use super::{API_KEYS, Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
+use crate::model::{
+    ContactList, DEFAULT_VISIBLE_FIELDS, FieldErrors, ListId, ListPatch, NewList, Timestamp, validate_list_name,
+    validate_permissions, validate_visible_fields,
+};
+use redb::{ReadableDatabase, ReadableTable};
+
+impl OrgStore {
+    pub fn create_list(&self, actor: &Actor, new: NewList, now: Timestamp) -> StoreResult<ContactList> {
+        let mut errs = FieldErrors::new();
+        let name = validate_list_name(&new.name, &mut errs);
+        if let Some(v) = &new.visible_fields {
+            validate_visible_fields(v, &mut errs);
+        }
+        if let Some(p) = &new.permissions {
+            validate_permissions(p, &mut errs);
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Validation(errs));
+        }
+        let list = ContactList {
+            id: ListId::new_random(),
+            name,
+            channel: new.channel,
+            team: new.team,
+            created_by: actor.display.clone(),
+            created_at: now,
+            owners: vec![actor.user.clone()],
+            display_mode: new.display_mode.unwrap_or_default(),
+            visible_fields: new
+                .visible_fields
+                .unwrap_or_else(|| DEFAULT_VISIBLE_FIELDS.iter().map(|s| (*s).to_owned()).collect()),
+            permissions: new.permissions.unwrap_or_default(),
+        };
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        txn.open_table(LISTS)?.insert(list.id.as_u128(), encode(&list).as_slice())?;
+        txn.commit()?;
+        Ok(list)
+    }
+
+    pub fn lists(&self) -> StoreResult<Vec<ContactList>> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(LISTS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            out.push(decode::<ContactList>(row?.1.value())?);
+        }
+        out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    pub fn get_list(&self, id: ListId) -> StoreResult<ContactList> {
+        let txn = self.db.begin_read()?;
+        self.read_list(&txn, id)
+    }
+
+    /// Only owners change settings; the check and the write are one transaction.
+    pub fn patch_list(&self, actor: &Actor, id: ListId, patch: ListPatch) -> StoreResult<ContactList> {
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let list = {
+            let mut t = txn.open_table(LISTS)?;
+            let mut list: ContactList = {
+                let v = t.get(id.as_u128())?.ok_or(StoreError::NotFound("list"))?;
+                decode(v.value())?
+            };
+            if actor.key_list.is_some() || !list.is_owner(&actor.user) {
+                return Err(StoreError::Forbidden("only the list's owners can change its settings".into()));
+            }
+            let mut errs = FieldErrors::new();
+            if let Some(n) = &patch.name {
+                list.name = validate_list_name(n, &mut errs);
+            }
+            if let Some(v) = patch.visible_fields {
+                validate_visible_fields(&v, &mut errs);
+                list.visible_fields = v;
+            }
+            if let Some(p) = patch.permissions {
+                validate_permissions(&p, &mut errs);
+                list.permissions = p;
+            }
+            if let Some(mut owners) = patch.owners {
+                owners.sort();
+                owners.dedup();
+                if owners.is_empty() {
+                    errs.insert("owners".into(), "a list needs at least one owner".into());
+                } else if owners.len() > 1000 || owners.iter().any(|o| o.0.is_empty() || o.0.len() > 128) {
+                    errs.insert("owners".into(), "owners must be 1 to 1000 user ids".into());
+                }
+                list.owners = owners;
+            }
+            if let Some(m) = patch.display_mode {
+                list.display_mode = m;
+            }
+            if let Some(c) = patch.channel {
+                list.channel = Some(c);
+            }
+            if let Some(c) = patch.team {
+                list.team = Some(c);
+            }
+            if !errs.is_empty() {
+                return Err(StoreError::Validation(errs));
+            }
+            t.insert(id.as_u128(), encode(&list).as_slice())?;
+            list
+        };
+        txn.commit()?;
+        Ok(list)
+    }
+
+    /// Delete a list with its contacts, groups and API keys, in one transaction.
+    pub fn delete_list(&self, actor: &Actor, id: ListId) -> StoreResult<()> {
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        {
+            let mut lists = txn.open_table(LISTS)?;
+            let list: ContactList = {
+                let v = lists.get(id.as_u128())?.ok_or(StoreError::NotFound("list"))?;
+                decode(v.value())?
+            };
+            if actor.key_list.is_some() || !list.is_owner(&actor.user) {
+                return Err(StoreError::Forbidden("only the list's owners can delete it".into()));
+            }
+            lists.remove(id.as_u128())?;
+            let l = id.as_u128();
+            txn.open_table(CONTACTS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
+            txn.open_table(GROUPS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
+            let mut keys = txn.open_table(API_KEYS)?;
+            keys.retain(|_, v| decode::<super::ApiKeyRecord>(v).map(|k| k.list != id).unwrap_or(true))?;
+        }
+        txn.commit()?;
+        self.indexes.lock().remove(&id);
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! The real binary: config errors, demo refusing the network, SIGTERM with requests in flight.
+
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_contactpro");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_ready(port: u16) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            if out.starts_with("HTTP/1.1 200") {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("server did not become ready");
+}
+
+fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out[9..12].parse().unwrap();
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+#[test]
+fn unknown_config_key_names_the_key_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("contactpro.toml");
+    std::fs::write(&cfg, "[storage]\nmax_open_orgz = 3\n").unwrap();
+    let out = Command::new(BIN).args(["serve", "--config"]).arg(&cfg).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("max_open_orgz") && err.contains("contactpro.toml"), "{err}");
+}
+
+#[test]
+fn demo_refuses_a_network_address_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN).args(["demo", "--listen", "0.0.0.0:0", "--data-dir"]).arg(dir.path()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-demo-on-network"));
+}
+
+#[test]
+fn sigterm_lets_in_flight_requests_finish_and_databases_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .env("CONTACTPRO_CONFIG", dir.path().join("none.toml"))
+        .env_remove("CONTACTPRO_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port);
+    let persona = json!({"tid": "6e5a1c1e-4b1d-4c1f-9a55-0c0a7e1d2b01", "oid": "a1d3f6b0-0001-4000-8000-000000000001", "name": "A", "upn": "a@x.example"});
+    let (s, b) = http(port, "POST", "/api/v1/demo/token", None, &persona.to_string());
+    assert_eq!(s, 200, "{b}");
+    let token = serde_json::from_str::<Value>(&b).unwrap()["access_token"].as_str().unwrap().to_owned();
+
+    // A request in flight: headers and half the body sent, then SIGTERM, then the rest.
+    let body = json!({"name": "Created during shutdown"}).to_string();
+    let (first, rest) = body.split_at(10);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "POST /api/v1/lists HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}", body.len()).unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    std::thread::sleep(Duration::from_millis(300));
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 201"), "{out}");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+
+    // Restart on the same data: the database opens cleanly and holds the list.
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port);
+    let (s, b) = http(port, "GET", "/api/v1/lists", Some(&token), "");
+    assert_eq!(s, 200);
+    assert!(b.contains("Created during shutdown"), "{b}");
+    assert!(b.contains("Demo contacts"), "{b}");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
