@@ -14,6 +14,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// 403 with code `consent_required`: the user (or an admin) must grant the app consent first.
+    #[error("{0}")]
+    ConsentRequired(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -50,6 +53,7 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::ConsentRequired(_) => (StatusCode::FORBIDDEN, "consent_required"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::VersionMismatch { .. } => (StatusCode::PRECONDITION_FAILED, "version_mismatch"),

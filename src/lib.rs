@@ -9,14 +9,16 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod io;
 pub mod jobs;
 pub mod metrics;
 pub mod model;
 pub mod profiles;
-#[path = "search_stub.rs"]
 pub mod search;
 pub mod seed;
 pub mod store;
+pub mod teams_app;
+pub mod tls;
 pub mod web;
 
 use crate::auth::{Auth, ClaimNames};
@@ -41,6 +43,8 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     pub jobs: jobs::Jobs,
     pub clock: SharedClock,
+    /// One HTTP client (connection pool) for key sets, discovery, the token endpoint and Graph.
+    pub http: reqwest::Client,
 }
 
 impl Deref for AppState {
@@ -66,6 +70,7 @@ impl AppState {
         let server_key = auth::demo::secret_file(dir, "server-key").map_err(io)?;
         let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute);
         let leeway = i64::try_from(config.auth.leeway_secs).unwrap_or(60);
+        let http = http_client().map_err(|e| StartError::Auth(format!("cannot create the HTTP client: {e}")))?;
         let auth = match config.auth.mode {
             AuthMode::Demo => {
                 let secret = auth::demo::load_or_create_secret(dir).map_err(io)?;
@@ -73,15 +78,16 @@ impl AppState {
                     verifier: auth::demo::verifier(&secret, leeway),
                     claims: ClaimNames::default(),
                     fixed_org: None,
+                    allowed_orgs: Vec::new(),
                     demo_secret: Some(secret),
                     keys,
                 }
             }
-            AuthMode::Entra | AuthMode::Oidc => {
-                return Err(StartError::Auth(format!(
-                    "auth mode {:?} is not available in this build yet",
-                    config.auth.mode
-                )));
+            AuthMode::Entra => {
+                auth::providers::entra(&config.auth.entra, &http, clock.clone(), leeway, keys).map_err(StartError::Auth)?
+            }
+            AuthMode::Oidc => {
+                auth::providers::oidc(&config.auth.oidc, &http, clock.clone(), leeway, keys).map_err(StartError::Auth)?
             }
         };
         let registry =
@@ -92,8 +98,17 @@ impl AppState {
         );
         let metrics = metrics::Metrics::new(&profiles, registry.clone());
         let jobs = jobs::Jobs::new(Duration::from_secs(config.limits.job_retention_secs));
-        Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock })))
+        Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock, http })))
     }
+}
+
+/// Short timeouts: a slow identity provider must fail fast rather than hold requests.
+fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(3))
+        .user_agent(concat!("contactpro/", env!("CARGO_PKG_VERSION")))
+        .build()
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -122,7 +137,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = match state.config.server.tls.clone() {
+        Some(tls) => tls::serve(listener, app, &tls, state.config.server.shutdown_grace_secs, shutdown).await,
+        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+    };
     state.jobs.wait_idle(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
     let closed = state.registry.close_idle();
     tracing::info!(closed, "databases closed");

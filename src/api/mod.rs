@@ -2,6 +2,7 @@
 //! organization guard obtained from the verified principal, and shape responses. They never
 //! open a database themselves.
 
+mod connector;
 mod contacts;
 mod groups;
 mod io;
@@ -31,6 +32,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(contacts::routes())
         .merge(groups::routes())
         .merge(keys::routes())
+        .route("/api/v1/connector/swagger.json", axum::routing::get(connector::swagger))
         .layer(DefaultBodyLimit::max(json_limit))
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))
 }

@@ -30,6 +30,7 @@ impl Modify for Security {
         super::groups::list_groups, super::groups::create_group, super::groups::get_group, super::groups::patch_group,
         super::groups::delete_group,
         super::keys::list_keys, super::keys::create_key, super::keys::revoke_key,
+        super::io::template, super::io::start_import, super::io::get_job, super::io::export,
     ),
     components(schemas(crate::model::AddressInput, crate::model::Address, crate::model::Channel,
         crate::model::Permissions, crate::model::MemberPermission, crate::model::PermissionMode, crate::model::DisplayMode))

@@ -3,8 +3,10 @@
 
 pub mod apikey;
 pub mod demo;
+pub mod graph;
 pub mod jwks;
 pub mod jwt;
+pub mod providers;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -119,6 +121,8 @@ pub struct Auth {
     pub verifier: jwt::Verifier,
     pub claims: ClaimNames,
     pub fixed_org: Option<OrgId>,
+    /// Organizations allowed to sign in (Entra `allowed_tenants`); empty = any.
+    pub allowed_orgs: Vec<OrgId>,
     /// Present in demo mode only: the secret the server signs its own tokens with.
     pub demo_secret: Option<Vec<u8>>,
     pub keys: apikey::KeyAuth,
@@ -142,16 +146,24 @@ impl FromRequestParts<AppState> for Principal {
         let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
         let auth = &state.auth;
         let claims = auth.verifier.verify(token, state.clock.now()).await?;
-        Ok(Principal::from_claims(&claims, &auth.claims, auth.fixed_org.as_ref(), token)?)
+        let p = Principal::from_claims(&claims, &auth.claims, auth.fixed_org.as_ref(), token)?;
+        // Checked after the signature, so only a genuine token from another tenant gets here.
+        if !auth.allowed_orgs.is_empty() && !auth.allowed_orgs.contains(&p.org) {
+            return Err(AuthError::Invalid("this organization is not allowed to use this server").into());
+        }
+        Ok(p)
     }
 }
 
 /// Refresh a profile from the directory where configured (Entra + client secret: Graph `/me`
 /// through On-Behalf-Of). Without a directory the token's claims are the profile.
 pub async fn refresh_profile(
-    _state: &AppState,
-    _p: &Principal,
+    state: &AppState,
+    p: &Principal,
     from_claims: crate::profiles::Profile,
 ) -> Result<crate::profiles::Profile, ApiError> {
-    Ok(from_claims)
+    if state.config.auth.mode != crate::config::AuthMode::Entra || p.key.is_some() {
+        return Ok(from_claims);
+    }
+    graph::refresh(state, p, from_claims).await
 }

@@ -1,0 +1,215 @@
+//! Hostile and oversized input: each gives a clear error quickly, with bounded memory.
+
+use super::tests::valid;
+use super::*;
+use crate::model::Limits;
+use std::io::Write;
+
+fn not_a_file(r: Result<Parsed, ImportError>) -> String {
+    match r {
+        Err(ImportError::NotAFile(m)) => m,
+        Err(e) => panic!("expected NotAFile, got {e}"),
+        Ok(p) => panic!("expected NotAFile, got {} rows", p.rows.len()),
+    }
+}
+
+/// A minimal xlsx whose first sheet is `sheet` (deflated).
+fn xlsx_with_sheet(sheet: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let parts: [(&str, &[u8]); 4] = [
+        ("[Content_Types].xml", br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", br#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+    ];
+    for (name, data) in parts {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    zip.write_all(sheet).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// Overwrite the declared uncompressed size of `name` in its local and central headers, as a
+/// crafted archive would.
+fn declare_size(zip: &mut [u8], name: &str, size: u32) {
+    let mut patched = 0;
+    for i in 0..zip.len().saturating_sub(46) {
+        let (sig, size_at, name_len_at, name_at) = match &zip[i..i + 4] {
+            b"PK\x03\x04" => ("local", 22, 26, 30),
+            b"PK\x01\x02" => ("central", 24, 28, 46),
+            _ => continue,
+        };
+        let len = u16::from_le_bytes([zip[i + name_len_at], zip[i + name_len_at + 1]]) as usize;
+        if zip.get(i + name_at..i + name_at + len) == Some(name.as_bytes()) {
+            zip[i + size_at..i + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+            let _ = sig;
+        }
+    }
+    assert_eq!(patched, 2, "local and central header of {name}");
+}
+
+const SHEET_HEAD: &[u8] = br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Full Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>"#;
+
+/// A sheet whose single cell is `n` bytes of text (one endless XML text node: the shape that
+/// makes an XML reader buffer everything).
+fn bomb_sheet(n: usize) -> Vec<u8> {
+    let mut s = SHEET_HEAD.to_vec();
+    s.resize(s.len() + n, b'A');
+    s.extend_from_slice(b"</t></is></c></row></sheetData></worksheet>");
+    s
+}
+
+#[test]
+fn minimal_xlsx_reads() {
+    let p = parse(Format::Xlsx, &xlsx_with_sheet(&bomb_sheet(5)), 10).unwrap();
+    assert_eq!(p.rows[0].input.full_name.as_deref(), Some("AAAAA"));
+}
+
+#[test]
+fn zip_bomb_declared_size_is_refused_before_inflating() {
+    // 16 MB of text compresses to ~16 kB: 1000:1, as only a bomb is (a real one would be GBs;
+    // the ratio check is what catches it, and it looks at the central directory only).
+    let bomb = xlsx_with_sheet(&bomb_sheet(16 << 20));
+    assert!(bomb.len() < 1 << 20);
+    let m = not_a_file(parse(Format::Xlsx, &bomb, 10));
+    assert!(m.contains("zip bomb") && m.contains("sheet1.xml"), "{m}");
+    // A sheet declaring 2 GB is refused on the size alone.
+    let mut big = xlsx_with_sheet(&bomb_sheet(10));
+    declare_size(&mut big, "xl/worksheets/sheet1.xml", 2_000_000_000);
+    let m = not_a_file(parse(Format::Xlsx, &big, 10));
+    assert!(m.contains("would expand to 1907 MB"), "{m}");
+}
+
+#[test]
+fn zip_bomb_lying_about_its_size_stops_at_the_declared_size() {
+    // Declares 4 kB, inflates to 8 MB: the zip reader stops at 4 kB, the sheet is cut short.
+    let mut bomb = xlsx_with_sheet(&bomb_sheet(8 << 20));
+    declare_size(&mut bomb, "xl/worksheets/sheet1.xml", 4096);
+    let m = not_a_file(parse(Format::Xlsx, &bomb, 10));
+    assert!(m.contains("cannot be read") && m.contains("declared"), "{m}");
+}
+
+#[test]
+fn truncated_and_random_files() {
+    let template = template_xlsx();
+    for cut in [template.len() / 2, template.len() - 1, 30] {
+        let m = not_a_file(parse(Format::Xlsx, &template[..cut], 10));
+        assert!(m.contains("damaged or truncated"), "{cut}: {m}");
+    }
+    // Random bytes, with and without a zip signature in front.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let random: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    assert_eq!(detect_format(None, &random), None, "binary data is no format");
+    assert!(not_a_file(parse(Format::Xlsx, &random, 10)).contains("not a zip archive"));
+    let mut pk = b"PK\x03\x04".to_vec();
+    pk.extend_from_slice(&random);
+    assert_eq!(detect_format(Some("application/octet-stream"), &pk), Some(Format::Xlsx));
+    assert!(not_a_file(parse(Format::Xlsx, &pk, 10)).contains("damaged or truncated"));
+    // An old .xls, and a zip that is not a workbook.
+    assert!(not_a_file(parse(Format::Xlsx, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10)).contains(".xls"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("hello.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(b"hi").unwrap();
+    let plain = zip.finish().unwrap().into_inner();
+    assert!(not_a_file(parse(Format::Xlsx, &plain, 10)).contains("not an Excel workbook"));
+    // Binary data sent as CSV.
+    assert!(not_a_file(parse(Format::Csv, &random, 10)).contains("binary"));
+}
+
+#[test]
+fn invalid_utf8_csv_is_never_decoded_lossily() {
+    // With a UTF-8 BOM the file claims UTF-8: bad bytes are an error, not U+FFFD.
+    let m = not_a_file(parse(Format::Csv, b"\xEF\xBB\xBFFull Name\r\nCl\xE9ment\r\n", 10));
+    assert!(m.contains("UTF-8"), "{m}");
+    // Without a BOM, non-UTF-8 is Windows-1252 (every byte is a character), and said so.
+    let p = parse(Format::Csv, b"Full Name\r\nCl\xE9ment \x80\r\n", 10).unwrap();
+    assert_eq!(p.rows[0].input.full_name.as_deref(), Some("Clément €"));
+    assert!(p.warnings.iter().any(|w| w.contains("windows-1252")), "{:?}", p.warnings);
+}
+
+#[test]
+fn vcard_giant_line_and_too_many_properties() {
+    let mut v = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:First\r\nEND:VCARD\r\n".to_vec();
+    v.extend_from_slice(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Giant\r\nNOTE:");
+    v.resize(v.len() + (10 << 20), b'x');
+    v.extend_from_slice(b"\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Third\r\nEND:VCARD\r\n");
+    v.extend_from_slice(b"BEGIN:VCARD\r\nFN:Many\r\n");
+    for _ in 0..1001 {
+        v.extend_from_slice(b"EMAIL:a@b.c\r\n");
+    }
+    v.extend_from_slice(b"END:VCARD\r\nBEGIN:VCARD\r\nFN:Cut short\r\n");
+    let p = parse(Format::Vcard, &v, 10).unwrap();
+    let names: Vec<_> = p.rows.iter().map(|r| (r.row, valid(r).full_name)).collect();
+    assert_eq!(names, [(1, "First".to_owned()), (3, "Third".to_owned())]);
+    let errors: Vec<_> = p.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert_eq!(errors, [(2, "NOTE"), (4, ""), (5, "")]);
+    assert!(p.errors[0].message.contains("longer than 1 MB"));
+    assert!(p.errors[1].message.contains("more than 1000 properties"));
+    assert!(p.errors[2].message.contains("END:VCARD"));
+    // A folded giant line is caught the same way.
+    let mut folded = b"BEGIN:VCARD\r\nFN:x\r\nNOTE:".to_vec();
+    for _ in 0..30_000 {
+        folded.extend_from_slice(&[b'y'; 73]);
+        folded.extend_from_slice(b"\r\n ");
+    }
+    folded.extend_from_slice(b"\r\nEND:VCARD\r\n");
+    assert_eq!(parse(Format::Vcard, &folded, 10).unwrap().errors[0].column, "NOTE");
+    // A file that is one single 10 MB line is not a vCard file at all.
+    let mut one = b"BEGIN:VCARD ".to_vec();
+    one.resize(10 << 20, b'z');
+    assert!(not_a_file(parse(Format::Vcard, &one, 10)).contains("single line"));
+    assert!(not_a_file(parse(Format::Vcard, b"FN:no card here\r\n", 10)).contains("BEGIN:VCARD"));
+}
+
+#[test]
+fn too_many_rows_in_every_format() {
+    let contacts = super::tests_roundtrip::contacts(6);
+    let names = super::tests_roundtrip::group_names();
+    let g = |id: GroupId| names.get(&id).cloned();
+    let xlsx = write_xlsx(&mut contacts.clone().into_iter(), &g);
+    let mut csv = Vec::new();
+    write_csv(&mut csv, &mut contacts.clone().into_iter(), &g).unwrap();
+    let mut vcf = Vec::new();
+    write_vcard(&mut vcf, &mut contacts.clone().into_iter(), &g).unwrap();
+    for (format, bytes) in [(Format::Xlsx, &xlsx), (Format::Csv, &csv), (Format::Vcard, &vcf)] {
+        assert!(matches!(parse(format, bytes, 5), Err(ImportError::TooManyRows { max: 5 })), "{format:?}");
+        assert_eq!(parse(format, bytes, 6).unwrap().rows.len(), 6, "{format:?}");
+    }
+}
+
+#[test]
+fn ten_thousand_rows_three_invalid() {
+    let mut csv = String::from("Full Name;Email;Mobile\r\n");
+    let bad = [777, 4242, 9999];
+    for i in 0..10_000 {
+        match bad.iter().position(|&b| b == i) {
+            Some(0) => csv.push_str(";nobody@example.com;\r\n"),
+            Some(1) => csv.push_str(&format!("Row {i};not-an-email;\r\n")),
+            Some(_) => csv.push_str(&format!("Row {i};;call me\r\n")),
+            None => csv.push_str(&format!("Row {i};row{i}@example.com;+33 6 {i:08}\r\n")),
+        }
+    }
+    let p = parse(Format::Csv, csv.as_bytes(), 10_000).unwrap();
+    assert_eq!(p.rows.len(), 10_000);
+    let rejected: Vec<(usize, Vec<String>)> = p
+        .rows
+        .iter()
+        .filter_map(|r| r.input.clone().into_fields(&Limits::default()).err().map(|e| (r.row, e.into_keys().collect())))
+        .collect();
+    // Data row i is spreadsheet row i + 2.
+    assert_eq!(
+        rejected,
+        [(779, vec!["full_name".to_owned()]), (4244, vec!["email".to_owned()]), (10_001, vec!["mobile".to_owned()])]
+    );
+}

@@ -1,0 +1,87 @@
+//! Long all-digit tokens (phone numbers written without spaces, the digits of the phone field):
+//! nearly one distinct token per contact, so a term-dictionary entry with its own bitmap would
+//! cost ~100 bytes each. Here each is 12 bytes: a u64 key (one nibble per digit, see
+//! `phone_key`) and a doc number, sorted by key so that a digit prefix is a key range.
+
+use super::fold::phone_key;
+use roaring::RoaringBitmap;
+
+/// Tokens of this many digits or more go here (shorter ones are shared, e.g. postal codes).
+pub(crate) const MIN_DIGITS: usize = 6;
+/// The key holds at most this many digits; longer tokens stay in the term dictionary.
+pub(crate) const MAX_DIGITS: usize = 16;
+
+pub(crate) fn is_long_digits(t: &str) -> bool {
+    (MIN_DIGITS..=MAX_DIGITS).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The key range of all tokens starting with the digits `w` (1..=16 digits).
+pub(crate) fn prefix_keys(w: &str) -> (u64, u64) {
+    let lo = phone_key(w);
+    let rest = 64 - 4 * w.len() as u32;
+    let hi = if rest == 0 { lo } else { lo | ((1u64 << rest) - 1) };
+    (lo, hi)
+}
+
+#[derive(Default)]
+pub(crate) struct DigitTokens {
+    keys: Vec<u64>,
+    docs: Vec<u32>,
+    /// Recent inserts, sorted by (key, doc); merged when large (like `Perm`).
+    pending: Vec<(u64, u32)>,
+}
+
+impl DigitTokens {
+    pub fn insert(&mut self, token: &str, doc: u32, live: &RoaringBitmap, merge_min: usize) {
+        let e = (phone_key(token), doc);
+        let pos = self.pending.partition_point(|p| *p < e);
+        self.pending.insert(pos, e);
+        if self.pending.len() > merge_min + self.keys.len() / 32 {
+            self.merge(live);
+        }
+    }
+
+    /// Merges pending entries and drops those of dead docs.
+    pub fn merge(&mut self, live: &RoaringBitmap) {
+        let mut all: Vec<(u64, u32)> = self
+            .keys
+            .iter()
+            .copied()
+            .zip(self.docs.iter().copied())
+            .chain(self.pending.drain(..))
+            .filter(|e| live.contains(e.1))
+            .collect();
+        all.sort_unstable();
+        self.keys = all.iter().map(|e| e.0).collect();
+        self.docs = all.iter().map(|e| e.1).collect();
+    }
+
+    /// Docs with a token starting with the digits `w` (may include dead docs).
+    pub fn prefix(&self, w: &str, out: &mut Vec<u32>) {
+        let (lo, hi) = prefix_keys(w);
+        let a = self.keys.partition_point(|&k| k < lo);
+        let b = self.keys.partition_point(|&k| k <= hi);
+        out.extend_from_slice(&self.docs[a..b]);
+        out.extend(self.pending.iter().filter(|e| (lo..=hi).contains(&e.0)).map(|e| e.1));
+    }
+
+    /// Renumbers after compaction (drops dead docs; `remap` is monotonic).
+    pub fn remap(&mut self, remap: &[u32]) {
+        let keep = |d: u32| remap[d as usize] != u32::MAX;
+        let (mut keys, mut docs) = (Vec::with_capacity(self.keys.len()), Vec::with_capacity(self.docs.len()));
+        for (&k, &d) in self.keys.iter().zip(&self.docs) {
+            if keep(d) {
+                keys.push(k);
+                docs.push(remap[d as usize]);
+            }
+        }
+        self.keys = keys;
+        self.docs = docs;
+        self.pending.retain(|e| keep(e.1));
+        self.pending.iter_mut().for_each(|e| e.1 = remap[e.1 as usize]);
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * 8 + self.docs.capacity() * 4 + self.pending.capacity() * 16
+    }
+}
