@@ -74,8 +74,18 @@ impl Default for ServerConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
+    /// PEM certificate chain (leaf first).
     pub cert: PathBuf,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1).
     pub key: PathBuf,
+    /// Seconds between checks of the files' modification times; changed files are loaded without a
+    /// restart (certificate renewals). 0 turns reloading off.
+    #[serde(default = "default_tls_reload_secs")]
+    pub reload_secs: u64,
+}
+
+fn default_tls_reload_secs() -> u64 {
+    30
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -83,12 +83,10 @@ impl AppState {
                     keys,
                 }
             }
-            AuthMode::Entra => {
-                auth::providers::entra(&config.auth.entra, &http, clock.clone(), leeway, keys).map_err(StartError::Auth)?
-            }
-            AuthMode::Oidc => {
-                auth::providers::oidc(&config.auth.oidc, &http, clock.clone(), leeway, keys).map_err(StartError::Auth)?
-            }
+            AuthMode::Entra => auth::providers::entra(&config.auth.entra, &http, clock.clone(), leeway, keys)
+                .map_err(StartError::Auth)?,
+            AuthMode::Oidc => auth::providers::oidc(&config.auth.oidc, &http, clock.clone(), leeway, keys)
+                .map_err(StartError::Auth)?,
         };
         let registry =
             Arc::new(Registry::new(dir, config.storage.max_open_orgs, config.storage.cache_mib_per_org * 1024 * 1024));
@@ -117,9 +115,12 @@ pub fn router(state: AppState) -> axum::Router {
     use tower_http::trace::TraceLayer;
 
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
     axum::Router::new()
         .merge(api::routes(state.clone()))
         .merge(web::routes())
+        // Until the response head is sent: long exports stream past it, imports run as jobs.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -1,4 +1,4 @@
-//! The contactpro command line: serve (default), demo, org list|delete.
+//! The contactpro command line: serve (default), demo, org list|delete, teams-app, openapi.
 
 use clap::{Args, Parser, Subcommand};
 use contactpro::config::{self, AuthMode, CliOverrides, LogFormat};
@@ -40,11 +40,32 @@ enum Command {
     Demo,
     /// Print the OpenAPI 3.1 document of the REST API.
     Openapi,
+    /// Write the Teams app package (manifest and icons, zipped) to upload in Teams.
+    TeamsApp(TeamsAppArgs),
     /// Manage organizations stored in the data directory.
     Org {
         #[command(subcommand)]
         command: OrgCommand,
     },
+}
+
+#[derive(Args)]
+struct TeamsAppArgs {
+    /// The address users reach the server at, e.g. https://contacts.example.com (no path).
+    #[arg(long, value_name = "URL")]
+    public_url: String,
+    /// The Entra app registration's Application (client) ID.
+    #[arg(long, value_name = "GUID")]
+    client_id: String,
+    /// The app's name in Teams (at most 30 characters).
+    #[arg(long, default_value = "Contacts")]
+    name: String,
+    /// Where to write the package.
+    #[arg(long, value_name = "FILE.zip", default_value = "contactpro-teams.zip")]
+    out: PathBuf,
+    /// Accept an http:// public URL (Teams itself only loads https; for local experiments).
+    #[arg(long)]
+    allow_http: bool,
 }
 
 #[derive(Subcommand)]
@@ -71,6 +92,9 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::TeamsApp(args)) = &cli.command {
+        return teams_app(args);
+    }
     let demo = matches!(cli.command, Some(Command::Demo));
     let overrides = CliOverrides {
         listen: cli.common.listen,
@@ -94,6 +118,31 @@ fn main() -> ExitCode {
         Some(Command::Org { command }) => org_command(&loaded.config, command),
         _ => run_server(loaded.config, demo),
     }
+}
+
+fn teams_app(args: &TeamsAppArgs) -> ExitCode {
+    let opts = contactpro::teams_app::Options {
+        public_url: args.public_url.clone(),
+        client_id: args.client_id.clone(),
+        name: args.name.clone(),
+        allow_http: args.allow_http,
+    };
+    let zip = match contactpro::teams_app::package(&opts) {
+        Ok(z) => z,
+        Err(e) => {
+            eprintln!("contactpro: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::write(&args.out, zip) {
+        eprintln!("contactpro: cannot write {}: {e}", args.out.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "wrote {}: upload it in Teams (Apps > Manage your apps > Upload an app) or in the Teams admin center",
+        args.out.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn init_logging(cfg: &config::Config) {
@@ -142,7 +191,8 @@ async fn serve_main(cfg: config::Config, demo: bool) -> Result<(), String> {
     }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(version = contactpro::VERSION, mode = ?state.config.auth.mode, data_dir = %state.config.storage.data_dir.display(), "contactpro listening on http://{local}");
+    let scheme = if state.config.server.tls.is_some() { "https" } else { "http" };
+    tracing::info!(version = contactpro::VERSION, mode = ?state.config.auth.mode, data_dir = %state.config.storage.data_dir.display(), "contactpro listening on {scheme}://{local}");
     if state.config.auth.mode == AuthMode::Demo {
         println!(
             "contactpro demo is running: open http://{local}/demo and pick a person to sign in as. Ctrl-C stops it."

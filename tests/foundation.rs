@@ -170,11 +170,12 @@ async fn concurrent_logins_across_tenants_stay_within_the_open_handle_bound() {
                 .send()
                 .await
                 .unwrap();
-            r.status().as_u16()
+            (r.status().as_u16(), r.text().await.unwrap_or_default())
         }));
     }
     for t in tasks {
-        assert_eq!(t.await.unwrap(), 200);
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 200, "{body}");
     }
     assert_eq!(app.orgs_on_disk().len(), 50);
     assert!(app.state.registry.peak_open() <= 8, "peak {}", app.state.registry.peak_open());

@@ -288,10 +288,7 @@ pub async fn export(
         });
         let mut out = ChannelWriter { tx: tx.clone(), buf: Vec::with_capacity(64 * 1024) };
         let result = match format {
-            Format::Xlsx => {
-                let bytes = io::write_xlsx(&mut contacts, &group_name);
-                std::io::Write::write_all(&mut out, &bytes)
-            }
+            Format::Xlsx => io::write_xlsx_stream(&mut out, &mut contacts, &group_name),
             Format::Csv => io::write_csv(&mut out, &mut contacts, &group_name),
             Format::Vcard => io::write_vcard(&mut out, &mut contacts, &group_name),
         };

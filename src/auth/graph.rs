@@ -89,8 +89,8 @@ async fn fetch_me(state: &AppState, p: &Principal, token: &str) -> Result<Me, Fa
     let resp = state.http.post(&url).form(&form).send().await.map_err(|e| Failure::Other(e.to_string()))?;
     let status = resp.status();
     let body = read_limited(resp, MAX_BODY_BYTES).await.map_err(Failure::Other)?;
-    let tr: TokenResponse = serde_json::from_slice(&body)
-        .map_err(|e| Failure::Other(format!("token endpoint answered {status}: {e}")))?;
+    let tr: TokenResponse =
+        serde_json::from_slice(&body).map_err(|e| Failure::Other(format!("token endpoint answered {status}: {e}")))?;
     let access = match (tr.access_token, tr.error) {
         (Some(t), None) if status.is_success() => t,
         (_, Some(err)) => {

@@ -22,13 +22,17 @@ pub fn entra(
     keys: KeyAuth,
 ) -> Result<Auth, String> {
     let authority = cfg.authority.trim_end_matches('/');
-    if authority.is_empty() {
-        return Err("auth.entra.authority must not be empty".into());
+    if cfg.client_id.is_empty() || authority.is_empty() {
+        return Err("auth mode entra needs auth.entra.client_id and auth.entra.authority".into());
     }
     let allowed_orgs = cfg
         .allowed_tenants
         .iter()
-        .map(|t| OrgId::parse(t).ok_or_else(|| format!("auth.entra.allowed_tenants: {t:?} is not a lowercase GUID")))
+        .map(|t| {
+            // Tenant ids are case-insensitive GUIDs; tokens carry them in lowercase.
+            OrgId::parse(&t.trim().to_ascii_lowercase())
+                .ok_or_else(|| format!("auth.entra.allowed_tenants: {t:?} is not a tenant id (a GUID)"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let cache = JwksCache::new(
         Source::Urls(vec![
@@ -61,6 +65,9 @@ pub fn oidc(
     leeway_secs: i64,
     keys: KeyAuth,
 ) -> Result<Auth, String> {
+    if cfg.issuer.is_empty() || cfg.audience.is_empty() {
+        return Err("auth mode oidc needs auth.oidc.issuer and auth.oidc.audience".into());
+    }
     let fixed_org = if cfg.fixed_org.is_empty() {
         None
     } else {

@@ -2,7 +2,7 @@
 //! table in headers.rs, then each row turned into a `ContactInput` (names composed, typed
 //! phones routed, address slots chosen, groups split).
 
-use super::headers::{N_TARGETS, Target, Target::*, lookup, normalize_header};
+use super::headers::{N_TARGETS, Target, Target::*, lookup, normalize_header, template_column};
 use crate::model::{AddressInput, ContactInput};
 
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +19,8 @@ pub struct Mapping {
     headers: Vec<String>,
     /// Ignored columns that held data in at least one row (reported once, at the end).
     ignored_with_data: Vec<bool>,
+    /// Some row had data right of the last header.
+    data_beyond_header: bool,
 }
 
 impl Mapping {
@@ -36,7 +38,7 @@ impl Mapping {
             }
         }
         let n = headers.len();
-        Self { cols, headers: headers.to_vec(), ignored_with_data: vec![false; n] }
+        Self { cols, headers: headers.to_vec(), ignored_with_data: vec![false; n], data_beyond_header: false }
     }
 
     /// How many columns we understood: zero means this row is not a header.
@@ -44,9 +46,13 @@ impl Mapping {
         self.cols.iter().flatten().filter(|c| c.target != Ignore).count()
     }
 
-    /// The template column name a column feeds, for RowError (the file's own header otherwise).
+    /// The template column (as in `COLUMNS`) that column `i` feeds, for a RowError; the file's
+    /// own header for a column we do not import.
     pub fn column_label(&self, i: usize) -> String {
-        self.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1))
+        match self.cols.get(i).copied().flatten().and_then(|c| template_column(c.target)) {
+            Some(name) => name.to_owned(),
+            None => self.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1)),
+        }
     }
 
     /// Whether column `i` feeds a contact field (errors in other columns are irrelevant).
@@ -60,11 +66,14 @@ impl Mapping {
 
     /// "Ignored columns: ..." naming the unmapped columns that held data, if any.
     pub fn warning(&self) -> Option<String> {
-        let names: Vec<&str> = (0..self.cols.len())
+        let mut names: Vec<&str> = (0..self.cols.len())
             .filter(|&i| self.ignored_with_data[i])
             .map(|i| self.headers[i].trim())
             .map(|h| if h.is_empty() { "(no header)" } else { h })
             .collect();
+        if self.data_beyond_header {
+            names.push("(cells right of the last header)");
+        }
         (!names.is_empty()).then(|| format!("Ignored columns (not contact fields): {}", names.join(", ")))
     }
 
@@ -77,6 +86,9 @@ impl Mapping {
         let mut webs: Vec<&str> = Vec::new();
         let mut groups = Vec::new();
         let mut addr: Vec<(u16, Target, &str)> = Vec::new();
+        if !self.data_beyond_header && (self.cols.len()..ncells).any(|i| !cell(i).trim().is_empty()) {
+            self.data_beyond_header = true;
+        }
         for i in 0..ncells.min(self.cols.len()) {
             let v = cell(i).trim();
             if v.is_empty() {
@@ -97,7 +109,7 @@ impl Mapping {
                 }
                 WebValue => webs.extend(split_multi(v)),
                 Ignore => {}
-                Groups => split_groups(v, &[';'], false, &mut groups),
+                Groups => split_groups(v, &[super::GROUP_SEPARATOR], false, &mut groups),
                 Categories => split_groups(v, &[';', ','], false, &mut groups),
                 Labels => split_groups(v, &[], true, &mut groups),
                 Street | City | PostalCode | State | Country | AddressFormatted => addr.push((c.rank, c.target, v)),

@@ -245,6 +245,31 @@ pub static HEADER_SYNONYMS: &[(&str, Target, u16)] = &[
     ("fileas", Ignore, 0),
 ];
 
+/// The template column (one of `COLUMNS`) a target feeds, for naming columns in row errors.
+pub fn template_column(t: Target) -> Option<&'static str> {
+    Some(match t {
+        FullName | FirstName | MiddleName | LastName | NamePrefix | NameSuffix | Nickname | Title => "Full Name",
+        JobTitle => "Job Title",
+        Email => "Email",
+        Mobile => "Mobile",
+        Phone | PhoneValue | PhoneLabel => "Phone",
+        Website | WebValue => "Website",
+        LinkedIn => "LinkedIn",
+        Facebook => "Facebook",
+        X => "X",
+        Company => "Company",
+        Department => "Department",
+        Street | AddressFormatted => "Street",
+        City => "City",
+        PostalCode => "Postal Code",
+        State => "State",
+        Country => "Country",
+        Notes => "Notes",
+        Groups | Categories | Labels => "Groups",
+        Ignore => return None,
+    })
+}
+
 /// Fold a header for comparison: ASCII transliteration, lowercase, letters and digits only.
 pub fn normalize_header(h: &str) -> String {
     deunicode::deunicode(h).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()

@@ -211,6 +211,8 @@ fn header_synonyms_and_order() {
     );
     assert_eq!(p.rows[0].group_names, ["Un", "Deux"]);
     assert!(matches!(parse(Format::Csv, b"foo,bar\n1,2\n", 10), Err(ImportError::NoHeader(_))));
+    let p = parse(Format::Csv, b"Full Name,Fax\nAnn,123,extra\n", 10).unwrap();
+    assert_eq!(p.warnings, ["Ignored columns (not contact fields): Fax, (cells right of the last header)"]);
     assert!(matches!(parse(Format::Csv, b"", 10), Err(ImportError::NoHeader(_))));
 }
 

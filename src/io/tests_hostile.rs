@@ -213,3 +213,13 @@ fn ten_thousand_rows_three_invalid() {
         [(779, vec!["full_name".to_owned()]), (4244, vec!["email".to_owned()]), (10_001, vec!["mobile".to_owned()])]
     );
 }
+
+#[test]
+fn excel_error_cells_reject_only_their_row() {
+    let sheet = br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Full Name</t></is></c><c r="B1" t="inlineStr"><is><t>Email</t></is></c><c r="C1" t="inlineStr"><is><t>Other</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Ann</t></is></c><c r="B2" t="e"><v>#N/A</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>Bob</t></is></c><c r="C3" t="e"><v>#DIV/0!</v></c></row></sheetData></worksheet>"#;
+    let p = parse(Format::Xlsx, &xlsx_with_sheet(sheet), 10).unwrap();
+    assert_eq!(p.errors.len(), 1, "an error in an ignored column does not matter");
+    assert_eq!((p.errors[0].row, p.errors[0].column.as_str()), (2, "Email"));
+    assert!(p.errors[0].message.contains("#N/A"), "{}", p.errors[0].message);
+    assert_eq!(p.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [3]);
+}

@@ -31,11 +31,8 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
     let mut row_errors: Vec<(u32, String)> = Vec::new(); // (column, message) of the current row
     let mut current: Option<u32> = None;
     // Digit masks per style ("00 00 00 00 00" shows 612345678 as 06 12 34 56 78), computed once.
-    let masks: Vec<Option<String>> = cells
-        .styles()
-        .iter()
-        .map(|s| s.number_format.as_ref().and_then(|f| digit_mask(&f.format_code)))
-        .collect();
+    let masks: Vec<Option<String>> =
+        cells.styles().iter().map(|s| s.number_format.as_ref().and_then(|f| digit_mask(&f.format_code))).collect();
     while let Some((cell, style)) = cells.next_cell_with_style_id().map_err(not_a_file)? {
         let (r, c) = cell.get_position();
         if current != Some(r) {
@@ -53,7 +50,9 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
         }
         match cell.get_value() {
             DataRef::Error(e) => row_errors.push((c as u32, format!("the cell holds an Excel error ({e})"))),
-            DataRef::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e15 && masks.get(style).is_some_and(Option::is_some) => {
+            DataRef::Float(f)
+                if f.fract() == 0.0 && *f >= 0.0 && *f < 1e15 && masks.get(style).is_some_and(Option::is_some) =>
+            {
                 row[c].clear();
                 apply_mask(*f as u64, masks[style].as_deref().unwrap_or("0"), &mut row[c]);
             }

@@ -2,7 +2,7 @@
 //!
 //! Why columns: a per-contact struct of Strings costs ~24 bytes of header per field plus an
 //! allocation each; here names and e-mails live in one byte arena each, low-cardinality values
-//! (company, department, job title) are interned to a u32, the mobile is a u64 of its digits.
+//! (company, department, job title) are interned to a u16/u32, the mobile is a u64 of its digits.
 
 use super::SortKey;
 use super::fold::{fold, phone_key};
@@ -36,6 +36,57 @@ impl StrCol {
     fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
+    }
+}
+
+/// Interned value ids per doc: 2 bytes each while a list has at most 65,536 distinct values
+/// (the usual case for companies, departments, job titles), widened to 4 on the first overflow.
+pub(crate) enum IdCol {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for IdCol {
+    fn default() -> Self {
+        IdCol::Narrow(Vec::new())
+    }
+}
+
+impl IdCol {
+    fn push(&mut self, v: u32) {
+        match self {
+            IdCol::Narrow(n) => match u16::try_from(v) {
+                Ok(v) => n.push(v),
+                Err(_) => {
+                    let mut w: Vec<u32> = n.iter().map(|&x| u32::from(x)).collect();
+                    w.push(v);
+                    *self = IdCol::Wide(w);
+                }
+            },
+            IdCol::Wide(w) => w.push(v),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            IdCol::Narrow(n) => u32::from(n[i]),
+            IdCol::Wide(w) => w[i],
+        }
+    }
+
+    fn shrink(&mut self) {
+        match self {
+            IdCol::Narrow(n) => n.shrink_to_fit(),
+            IdCol::Wide(w) => w.shrink_to_fit(),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            IdCol::Narrow(n) => n.capacity() * 2,
+            IdCol::Wide(w) => w.capacity() * 4,
+        }
     }
 }
 
@@ -102,9 +153,9 @@ pub(crate) struct Columns {
     email: StrCol,
     mobile: Vec<u64>,
     updated: Vec<i64>,
-    job: Vec<u32>,
-    company: Vec<u32>,
-    department: Vec<u32>,
+    job: IdCol,
+    company: IdCol,
+    department: IdCol,
     jobs: Interner,
     companies: Interner,
     departments: Interner,
@@ -173,9 +224,9 @@ impl Columns {
             next.email.push(std::str::from_utf8(self.email.get(d)).unwrap_or_default());
             next.mobile.push(self.mobile[i]);
             next.updated.push(self.updated[i]);
-            next.job.push(self.job[i]);
-            next.company.push(self.company[i]);
-            next.department.push(self.department[i]);
+            next.job.push(self.job.get(i));
+            next.company.push(self.company.get(i));
+            next.department.push(self.department.get(i));
         }
         next.shrink();
         *self = next;
@@ -188,9 +239,9 @@ impl Columns {
         self.email.shrink();
         self.mobile.shrink_to_fit();
         self.updated.shrink_to_fit();
-        self.job.shrink_to_fit();
-        self.company.shrink_to_fit();
-        self.department.shrink_to_fit();
+        self.job.shrink();
+        self.company.shrink();
+        self.department.shrink();
     }
 
     /// Total order for `key`: the folded value (empty last), then the folded name (empty last),
@@ -199,10 +250,10 @@ impl Columns {
         let (i, j) = (a as usize, b as usize);
         let primary = match key {
             SortKey::FullName => Ordering::Equal,
-            SortKey::JobTitle => self.jobs.rank(self.job[i]).cmp(&self.jobs.rank(self.job[j])),
-            SortKey::Company => self.companies.rank(self.company[i]).cmp(&self.companies.rank(self.company[j])),
+            SortKey::JobTitle => self.jobs.rank(self.job.get(i)).cmp(&self.jobs.rank(self.job.get(j))),
+            SortKey::Company => self.companies.rank(self.company.get(i)).cmp(&self.companies.rank(self.company.get(j))),
             SortKey::Department => {
-                self.departments.rank(self.department[i]).cmp(&self.departments.rank(self.department[j]))
+                self.departments.rank(self.department.get(i)).cmp(&self.departments.rank(self.department.get(j)))
             }
             SortKey::Mobile => {
                 // 0 = no digits: sorts last.
@@ -232,9 +283,9 @@ impl Columns {
         };
         match key {
             SortKey::FullName => bytes8(self.name.get(doc)),
-            SortKey::JobTitle => u64::from(self.jobs.rank(self.job[i])),
-            SortKey::Company => u64::from(self.companies.rank(self.company[i])),
-            SortKey::Department => u64::from(self.departments.rank(self.department[i])),
+            SortKey::JobTitle => u64::from(self.jobs.rank(self.job.get(i))),
+            SortKey::Company => u64::from(self.companies.rank(self.company.get(i))),
+            SortKey::Department => u64::from(self.departments.rank(self.department.get(i))),
             SortKey::Mobile => self.mobile[i].wrapping_sub(1),
             SortKey::Email => bytes8(self.email.get(doc)),
             // Flip the sign bit so that i64 order becomes u64 order.
@@ -249,7 +300,9 @@ impl Columns {
             + self.email.heap_bytes()
             + self.mobile.capacity() * 8
             + self.updated.capacity() * 8
-            + (self.job.capacity() + self.company.capacity() + self.department.capacity()) * 4
+            + self.job.heap_bytes()
+            + self.company.heap_bytes()
+            + self.department.heap_bytes()
             + self.jobs.heap_bytes()
             + self.companies.heap_bytes()
             + self.departments.heap_bytes()

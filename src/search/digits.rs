@@ -4,7 +4,6 @@
 //! `phone_key`) and a doc number, sorted by key so that a digit prefix is a key range.
 
 use super::fold::phone_key;
-use roaring::RoaringBitmap;
 
 /// Tokens of this many digits or more go here (shorter ones are shared, e.g. postal codes).
 pub(crate) const MIN_DIGITS: usize = 6;
@@ -32,28 +31,47 @@ pub(crate) struct DigitTokens {
 }
 
 impl DigitTokens {
-    pub fn insert(&mut self, token: &str, doc: u32, live: &RoaringBitmap, merge_min: usize) {
+    /// Adds a token; `bulk` (index build) appends and leaves sorting to [`DigitTokens::finish`].
+    pub fn insert(&mut self, token: &str, doc: u32, merge_min: usize, bulk: bool) {
         let e = (phone_key(token), doc);
+        if bulk {
+            self.pending.push(e);
+            return;
+        }
         let pos = self.pending.partition_point(|p| *p < e);
         self.pending.insert(pos, e);
-        if self.pending.len() > merge_min + self.keys.len() / 32 {
-            self.merge(live);
+        if self.pending.len() > merge_min + self.keys.len() / 256 {
+            self.merge();
         }
     }
 
-    /// Merges pending entries and drops those of dead docs.
-    pub fn merge(&mut self, live: &RoaringBitmap) {
-        let mut all: Vec<(u64, u32)> = self
-            .keys
-            .iter()
-            .copied()
-            .zip(self.docs.iter().copied())
-            .chain(self.pending.drain(..))
-            .filter(|e| live.contains(e.1))
-            .collect();
-        all.sort_unstable();
-        self.keys = all.iter().map(|e| e.0).collect();
-        self.docs = all.iter().map(|e| e.1).collect();
+    /// Sorts after a bulk build.
+    pub fn finish(&mut self) {
+        self.pending.sort_unstable();
+        self.merge();
+        // The bulk buffer held every token (16 bytes each): give it back.
+        self.pending = Vec::new();
+    }
+
+    /// Merges the (sorted) pending entries into the sorted arrays in one linear pass.
+    fn merge(&mut self) {
+        let n = self.keys.len() + self.pending.len();
+        let (mut keys, mut docs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut i = 0;
+        for &(k, d) in &self.pending {
+            while i < self.keys.len() && (self.keys[i], self.docs[i]) < (k, d) {
+                keys.push(self.keys[i]);
+                docs.push(self.docs[i]);
+                i += 1;
+            }
+            keys.push(k);
+            docs.push(d);
+        }
+        keys.extend_from_slice(&self.keys[i..]);
+        docs.extend_from_slice(&self.docs[i..]);
+        self.pending.clear();
+        self.keys = keys;
+        self.docs = docs;
     }
 
     /// Docs with a token starting with the digits `w` (may include dead docs).

@@ -64,6 +64,8 @@ pub struct ListIndex {
     /// Thresholds (lowered by tests to exercise compaction and permutation merges).
     compact_min: u32,
     merge_min: usize,
+    /// True while `build` adds docs: sorted structures are sorted once at the end.
+    bulk: bool,
     /// Paging strategy: None = cheapest; tests force Some(true) = walk, Some(false) = select.
     force_walk: Option<bool>,
 }
@@ -92,6 +94,7 @@ impl ListIndex {
             scratch: Tokens::default(),
             compact_min: 1024,
             merge_min: 512,
+            bulk: false,
             force_walk: None,
         }
     }
@@ -103,6 +106,7 @@ impl ListIndex {
         group_names: impl IntoIterator<Item = (GroupId, String)>,
     ) -> Self {
         let mut ix = Self::new();
+        ix.bulk = true;
         for c in contacts {
             ix.add_doc(&c);
         }
@@ -118,7 +122,8 @@ impl ListIndex {
             }
         }
         ix.by_id = Perm::from_sorted(by_id);
-        ix.digits.merge(&ix.live);
+        ix.digits.finish();
+        ix.bulk = false;
         if ix.dead > 0 {
             ix.compact();
         }
@@ -135,12 +140,12 @@ impl ListIndex {
             self.kill(d);
         }
         let d = self.add_doc(c);
-        let (cols, live, m) = (&self.cols, &self.live, self.merge_min);
+        let (cols, m) = (&self.cols, self.merge_min);
         for k in SortKey::ALL {
-            self.perms[k.slot()].insert(d, |a, b| cols.cmp(k, a, b), live, m);
+            self.perms[k.slot()].insert(d, |a, b| cols.cmp(k, a, b), m);
         }
         let ids = &cols.ids;
-        self.by_id.insert(d, |a, b| ids[a as usize].cmp(&ids[b as usize]).then(a.cmp(&b)), live, m);
+        self.by_id.insert(d, |a, b| ids[a as usize].cmp(&ids[b as usize]).then(a.cmp(&b)), m);
         self.maybe_compact();
     }
 
@@ -206,11 +211,17 @@ impl ListIndex {
         tok.add_phone(&f.phone);
         tok.add_phone(&f.mobile);
         // Tokens found through the e-mail and mobile sort permutations (see `word_docs`):
-        // any token equal to them is covered there, whatever field it came from.
+        // any token equal to them is covered there, whatever field it came from. Those and
+        // the long digit tokens are "deferred": they are looked up only for words longer than
+        // SHORT, since a 2-letter word would otherwise pull a large slice of them (search as
+        // you type); their first SHORT characters are indexed as a term instead, unless a
+        // term of the doc already starts with them (then any short word matching is covered).
         let email = self.cols.email(d);
         let email_first = email.split(|&b| b == b' ').next().unwrap_or_default();
         let mobile = self.cols.mobile(d);
         let letter = self.cols.letter_slot(d);
+        let mut termed: Vec<&str> = Vec::new();
+        let mut deferred: Vec<&str> = Vec::new();
         for t in tok.distinct() {
             if let Some(s) = prefix1_slot(t.as_bytes()[0])
                 && self.prefix1[s].insert(d)
@@ -218,19 +229,20 @@ impl ListIndex {
                 self.prefix1_letters[s][letter] += 1;
             }
             if t.as_bytes() == email_first || (t.len() <= MAX_DIGITS && is_digits(t) && phone_key(t) == mobile) {
-                continue;
+                deferred.push(t);
+            } else if is_long_digits(t) {
+                self.digits.insert(t, d, self.merge_min, self.bulk);
+                deferred.push(t);
+            } else {
+                add_term(&mut self.terms, t, d);
+                termed.push(t);
             }
-            if is_long_digits(t) {
-                self.digits.insert(t, d, &self.live, self.merge_min);
-                continue;
-            }
-            match self.terms.get_mut(t) {
-                Some(bm) => {
-                    bm.insert(d);
-                }
-                None => {
-                    self.terms.insert(t.into(), std::iter::once(d).collect());
-                }
+        }
+        for t in deferred {
+            let head = &t[..t.len().min(SHORT)];
+            if !termed.iter().any(|u| u.starts_with(head)) {
+                add_term(&mut self.terms, head, d);
+                termed.push(head);
             }
         }
         if f.groups.is_empty() {
@@ -291,14 +303,17 @@ impl ListIndex {
 
     /// Docs having a token that starts with `w` (dead docs included).
     fn word_docs(&self, w: &str) -> Cow<'_, RoaringBitmap> {
-        let groups: Vec<&RoaringBitmap> =
-            self.groups.values().filter(|g| g.tokens.iter().any(|t| t.starts_with(w))).map(|g| &g.members).collect();
+        let groups = self.groups_matching(w);
         let base: Cow<'_, RoaringBitmap> =
             match (w.len(), prefix1_slot(w.as_bytes()[0])) {
                 (1, Some(s)) => Cow::Borrowed(&self.prefix1[s]),
                 _ => {
                     let range = self.terms.range::<str, _>((std::ops::Bound::Included(w), std::ops::Bound::Unbounded));
                     let mut bm = range.take_while(|(t, _)| t.starts_with(w)).map(|(_, bm)| bm).union();
+                    if w.len() <= SHORT {
+                        // Deferred tokens are covered by their indexed heads (see `add_doc`).
+                        return self.with_groups(Cow::Owned(bm), groups);
+                    }
                     let cols = &self.cols;
                     let wb = w.as_bytes();
                     // E-mails starting with w: a run of the e-mail order (empty e-mails sort last).
@@ -326,12 +341,79 @@ impl ListIndex {
                     Cow::Owned(bm)
                 }
             };
+        self.with_groups(base, groups)
+    }
+
+    fn with_groups<'a>(
+        &'a self,
+        base: Cow<'a, RoaringBitmap>,
+        groups: Vec<&'a RoaringBitmap>,
+    ) -> Cow<'a, RoaringBitmap> {
         if groups.is_empty() { base } else { Cow::Owned(std::iter::once(base.as_ref()).chain(groups).union()) }
     }
 
+    /// Live docs matching all `words` and the group filter, with their rail counts.
+    fn matches(&self, words: &[&str], group: Option<GroupFilter>) -> (Cow<'_, RoaringBitmap>, [u64; LETTERS]) {
+        let mut counts = [0u64; LETTERS];
+        // Rail counts by reading each match's letter byte: O(|m|), sequential since m iterates
+        // in doc order. (roaring's array-array intersection_len merges both arrays, so 27 of
+        // them cost O(docs), ~4 ms at 1M, whatever |m|.)
+        let count = |m: &RoaringBitmap, counts: &mut [u64; LETTERS]| {
+            for d in m.iter() {
+                counts[self.cols.letter_slot(d)] += 1;
+            }
+        };
+        if words.is_empty() && group.is_none() {
+            counts.iter_mut().zip(&self.letters).for_each(|(n, bm)| *n = bm.len());
+            return (Cow::Borrowed(&self.live), counts);
+        }
+        // A lone 1-character word (the first keystroke of search-as-you-type, up to every doc):
+        // the exact prefix1 bitmap and its maintained counts, plus the members of groups whose
+        // name matches that lack such a token themselves.
+        if let ([w], None) = (words, group)
+            && w.len() == 1
+            && let Some(s) = prefix1_slot(w.as_bytes()[0])
+        {
+            counts = self.prefix1_letters[s];
+            let named = self.groups_matching(w);
+            if named.is_empty() {
+                return (Cow::Borrowed(&self.prefix1[s]), counts);
+            }
+            let mut extra = named.into_iter().union();
+            extra -= &self.prefix1[s];
+            extra &= &self.live;
+            count(&extra, &mut counts);
+            extra |= &self.prefix1[s];
+            return (Cow::Owned(extra), counts);
+        }
+        let mut sets: Vec<Cow<'_, RoaringBitmap>> = words.iter().map(|w| self.word_docs(w)).collect();
+        match group {
+            Some(GroupFilter::Group(g)) => match self.groups.get(&g) {
+                Some(e) => sets.push(Cow::Borrowed(&e.members)),
+                None => sets.push(Cow::Owned(RoaringBitmap::new())),
+            },
+            Some(GroupFilter::NoGroup) => sets.push(Cow::Borrowed(&self.no_group)),
+            None => {}
+        }
+        sets.sort_by_key(|s| s.len());
+        let mut it = sets.into_iter();
+        let mut m = it.next().map(Cow::into_owned).unwrap_or_default();
+        for s in it {
+            if m.is_empty() {
+                break;
+            }
+            m &= s.as_ref();
+        }
+        m &= &self.live;
+        count(&m, &mut counts);
+        (Cow::Owned(m), counts)
+    }
+
+    fn groups_matching(&self, w: &str) -> Vec<&RoaringBitmap> {
+        self.groups.values().filter(|g| g.tokens.iter().any(|t| t.starts_with(w))).map(|g| &g.members).collect()
+    }
+
     pub fn query(&self, q: &Query) -> QueryResult {
-        let prof = std::env::var("SEARCH_PROF").is_ok();
-        let t0 = std::time::Instant::now();
         let folded = fold(&q.q);
         let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         words.sort_unstable();
@@ -344,57 +426,7 @@ impl ListIndex {
             .map(|(_, w)| *w)
             .collect();
 
-        // m = docs matching q and the group filter; `all` = m is exactly `live`.
-        let mut sets: Vec<Cow<'_, RoaringBitmap>> = words.iter().map(|w| self.word_docs(w)).collect();
-        match q.group {
-            Some(GroupFilter::Group(g)) => match self.groups.get(&g) {
-                Some(e) => sets.push(Cow::Borrowed(&e.members)),
-                None => sets.push(Cow::Owned(RoaringBitmap::new())),
-            },
-            Some(GroupFilter::NoGroup) => sets.push(Cow::Borrowed(&self.no_group)),
-            None => {}
-        }
-        let t_words = t0.elapsed();
-        let all = sets.is_empty();
-        // A lone 1-character word that no group name matches: m is exactly a prefix1 bitmap.
-        let single = match (&words[..], q.group) {
-            ([w], None) if w.len() == 1 && !self.groups.values().any(|g| g.tokens.iter().any(|t| t.starts_with(w))) => {
-                prefix1_slot(w.as_bytes()[0])
-            }
-            _ => None,
-        };
-        let m: Cow<'_, RoaringBitmap> = if all {
-            Cow::Borrowed(&self.live)
-        } else if let Some(s) = single {
-            Cow::Borrowed(&self.prefix1[s])
-        } else {
-            sets.sort_by_key(|s| s.len());
-            let mut it = sets.into_iter();
-            let mut m = it.next().map(Cow::into_owned).unwrap_or_default();
-            for s in it {
-                if m.is_empty() {
-                    break;
-                }
-                m &= s.as_ref();
-            }
-            m &= &self.live;
-            Cow::Owned(m)
-        };
-
-        let t_m = t0.elapsed();
-        // Rail counts. roaring's array-array intersection_len merges both arrays, so 27 of
-        // them cost O(docs) (~4 ms at 1M) whatever |m|; reading each match's letter byte
-        // (sequential, m iterates in doc order) costs O(|m|).
-        let mut counts = [0u64; LETTERS];
-        if all {
-            counts.iter_mut().zip(&self.letters).for_each(|(n, bm)| *n = bm.len());
-        } else if let Some(s) = single {
-            counts = self.prefix1_letters[s];
-        } else {
-            for d in m.iter() {
-                counts[self.cols.letter_slot(d)] += 1;
-            }
-        }
+        let (m, counts) = self.matches(&words, q.group);
         let letters: BTreeMap<char, usize> = counts
             .iter()
             .enumerate()
@@ -402,7 +434,6 @@ impl ListIndex {
             .map(|(slot, n)| (slot_letter(slot), *n as usize))
             .collect();
 
-        let m_len = m.len();
         let r: Cow<'_, RoaringBitmap> = match q.letter {
             None => m,
             Some(l) => match letter_slot(l) {
@@ -411,17 +442,7 @@ impl ListIndex {
             },
         };
         let total = r.len() as usize;
-        let t_l = t0.elapsed();
         let ids = self.page(&r, q).into_iter().map(|d| self.cols.ids[d as usize]).collect();
-        if prof && t0.elapsed().as_micros() > 3000 {
-            eprintln!(
-                "SLOW q={:?} g={:?} words {t_words:?} m {} {t_m:?} letters {t_l:?} total {total} page {:?}",
-                q.q,
-                q.group.is_some(),
-                m_len,
-                t0.elapsed()
-            );
-        }
         QueryResult { ids, total, letters }
     }
 
@@ -513,6 +534,20 @@ impl ListIndex {
             ("prefix/letter/live bitmaps", bitmaps),
             ("sort permutations", self.perms.iter().map(Perm::heap_bytes).sum()),
         ]
+    }
+}
+
+/// Words up to this length never consult the e-mail / mobile orders nor the digit table.
+const SHORT: usize = 3;
+
+fn add_term(terms: &mut BTreeMap<Box<str>, RoaringBitmap>, t: &str, d: u32) {
+    match terms.get_mut(t) {
+        Some(bm) => {
+            bm.insert(d);
+        }
+        None => {
+            terms.insert(t.into(), std::iter::once(d).collect());
+        }
     }
 }
 

@@ -132,6 +132,10 @@ fn group_names_rename_remove_and_no_group() {
     );
     assert_eq!(search(&ix, "fourn"), vec![id(1), id(2)]);
     assert_eq!(search(&ix, "equipe"), vec![id(2)]);
+    // One letter: group names count too, and so do the rail counts.
+    let r = ix.query(&Query { q: "f".into(), ..Default::default() });
+    assert_eq!((r.total, r.letters.clone()), (2, [('P', 2)].into()));
+    assert_eq!(search(&ix, "e"), vec![id(2)]);
     assert_eq!(search(&ix, "person fourn"), vec![id(1), id(2)]);
     let q = |g| ix.query(&Query { group: Some(g), ..Default::default() });
     assert_eq!(q(GroupFilter::Group(g2)).ids, vec![id(2)]);
@@ -240,4 +244,15 @@ fn compaction_keeps_results() {
     assert_eq!(r.total, (0..1500).filter(|n| n % 7 == 3).count());
     assert_eq!(r.ids, vec![id(3), id(10), id(17)]);
     assert!(ix.memory_bytes() > 0);
+}
+
+#[test]
+fn more_than_65536_distinct_values_widen_the_id_column() {
+    let n = 66_000u128;
+    let company =
+        |i: u128| ContactFields { full_name: format!("n{i}"), company: format!("c{i:06}"), ..Default::default() };
+    let ix = ListIndex::build((0..n).map(|i| contact(i, company(i))), []);
+    let r = ix.query(&Query { sort: SortKey::Company, order: Order::Desc, limit: 2, ..Default::default() });
+    assert_eq!(r.ids, vec![id(n - 1), id(n - 2)]);
+    assert_eq!(search(&ix, "c065999"), vec![id(65_999)]);
 }

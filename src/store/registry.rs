@@ -18,12 +18,20 @@ use tokio::sync::Notify;
 
 enum Slot {
     Opening,
-    Ready { store: Arc<OrgStore>, users: usize, last_used: u64 },
+    /// Evicted; its file is being closed. Counted, so the bound holds, and waited on, so the same
+    /// organization is not reopened before the old handle is gone.
+    Closing,
+    Ready {
+        store: Arc<OrgStore>,
+        users: usize,
+        last_used: u64,
+    },
 }
 
 enum Attempt {
     Got(OrgGuard),
-    Open(Option<Slot>),
+    Open,
+    Evicted(OrgId, Arc<OrgStore>),
     Wait,
 }
 
@@ -118,10 +126,12 @@ impl Registry {
             notified.as_mut().enable();
             match self.try_acquire(org) {
                 Attempt::Got(g) => return Ok(g),
-                Attempt::Open(evicted) => {
-                    // Close the evicted database before opening another, so the bound holds.
-                    drop(evicted);
-                    return self.open(org).await;
+                Attempt::Open => return self.open(org).await,
+                Attempt::Evicted(old, store) => {
+                    // Close the evicted file outside the lock, then free its slot and try again.
+                    drop(store);
+                    self.slots.lock().remove(&old);
+                    self.changed.notify_waiters();
                 }
                 Attempt::Wait => notified.await,
             }
@@ -130,33 +140,33 @@ impl Registry {
 
     fn try_acquire(self: &Arc<Self>, org: &OrgId) -> Attempt {
         let mut slots = self.slots.lock();
+        let room = slots.len() < self.max_open;
         match slots.get_mut(org) {
             Some(Slot::Ready { store, users, last_used }) => {
                 *users += 1;
                 *last_used = self.tick.fetch_add(1, Ordering::Relaxed);
                 Attempt::Got(OrgGuard::new(store.clone(), self.clone()))
             }
-            Some(Slot::Opening) => Attempt::Wait,
+            Some(Slot::Opening | Slot::Closing) => Attempt::Wait,
+            None if room => {
+                slots.insert(org.clone(), Slot::Opening);
+                self.peak.fetch_max(slots.len(), Ordering::Relaxed);
+                Attempt::Open
+            }
             None => {
-                let mut evicted = None;
-                if slots.len() >= self.max_open {
-                    let idle = slots
-                        .iter()
-                        .filter_map(|(k, s)| match s {
-                            Slot::Ready { users: 0, last_used, .. } => Some((*last_used, k.clone())),
-                            _ => None,
-                        })
-                        .min();
-                    if let Some((_, k)) = idle {
-                        evicted = slots.remove(&k);
-                    }
-                }
-                if slots.len() < self.max_open {
-                    slots.insert(org.clone(), Slot::Opening);
-                    self.peak.fetch_max(slots.len(), Ordering::Relaxed);
-                    Attempt::Open(evicted)
-                } else {
-                    Attempt::Wait
+                let idle = slots
+                    .iter()
+                    .filter_map(|(k, s)| match s {
+                        Slot::Ready { users: 0, last_used, .. } => Some((*last_used, k.clone())),
+                        _ => None,
+                    })
+                    .min();
+                match idle {
+                    Some((_, k)) => match slots.insert(k.clone(), Slot::Closing) {
+                        Some(Slot::Ready { store, .. }) => Attempt::Evicted(k, store),
+                        _ => Attempt::Wait,
+                    },
+                    None => Attempt::Wait,
                 }
             }
         }

@@ -55,9 +55,24 @@ impl TestApp {
 
     /// Start a server on an existing data directory (a restart).
     pub async fn start_in(dir: Arc<tempfile::TempDir>, f: impl FnOnce(&mut Config)) -> Self {
+        // Server logs (5xx details included) show in a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("contactpro=warn").try_init();
+        Self::start_in_with_clock(dir, clock::system(), f).await
+    }
+
+    /// Start with a clock the test controls (token expiry, key refresh rate limits).
+    pub async fn start_with_clock(clock: clock::SharedClock, f: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in_with_clock(Arc::new(tempfile::tempdir().unwrap()), clock, f).await
+    }
+
+    pub async fn start_in_with_clock(
+        dir: Arc<tempfile::TempDir>,
+        clock: clock::SharedClock,
+        f: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut cfg = test_config(dir.path());
         f(&mut cfg);
-        let state = AppState::new(cfg, clock::system()).unwrap();
+        let state = AppState::new(cfg, clock).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
@@ -119,6 +134,11 @@ impl TestApp {
         let (s, _) = c.post("/api/v1/login", &json!({})).await;
         assert_eq!(s, 200);
         c
+    }
+
+    /// A client sending `token` as its bearer token (no login call).
+    pub fn with_token(&self, token: &str) -> Client {
+        Client { url: self.url.clone(), http: self.http.clone(), auth: Auth::Bearer(token.to_owned()) }
     }
 
     pub fn with_key(&self, key: &str) -> Client {

@@ -1,0 +1,609 @@
+//! Search index benchmark: contactpro's ListIndex vs a naive prefolded scan vs SQLite FTS5,
+//! on the same generated contacts. A plain `main` (harness = false) printing a table.
+//!
+//!     BENCH_SIZES=100000,1000000 cargo bench --bench search
+//!
+//! Every query class returns what the API needs: the first page (50), the total and the A-Z
+//! rail counts. Data comes from a seeded generator, so runs are comparable.
+
+use contactpro::model::{Contact, ContactFields, ContactId, GroupId, Timestamp, UserRef};
+use contactpro::search::{GroupFilter, ListIndex, Order, Query, SortKey, fold, letter_of};
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+// ---------- deterministic data ----------
+
+/// SplitMix64: tiny, seeded, good enough for test data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, v: &'a [&'a str]) -> &'a str {
+        v[self.below(v.len())]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const FIRST_CSV: &str = concat!(
+    "Anne,Clément,Émilie,Jérôme,Hélène,François,Zoé,Léa,Chloé,Noël,Loïc,Gaëlle,Björn,Søren,",
+    "Łukasz,Małgorzata,Jürgen,Jörg,Müller,Ángel,José,María,Inés,Núria,João,Sebastián,Ana,",
+    "Ítalo,Ömer,Çağla,Kateřina,Tomáš,Dvořák,Zoltán,Ildikó,Peter,John,Mary,James,Linda,Robert,",
+    "Patricia,Michael,Jennifer,David,Elizabeth,William,Barbara,Richard,Susan,Thomas,Jessica,",
+    "Charles,Sarah,Daniel,Karen,Matthew,Nancy,Anthony,Lisa,Mark,Betty,Paul,Sandra,Steven,",
+    "Ashley,Andrew,Kimberly,Kevin,Donna,Brian,Emily,George,Michelle,Edward,Carol,Ronald,",
+    "Amanda,Timothy,Melissa,Jason,Deborah,Jeffrey,Stephanie,Ryan,Rebecca,Jacob,Laura,Gary,",
+    "Helen,Nicholas,Pierre,Marie,Jean,Nathalie,Philippe,Isabelle,Alain,Sylvie,Nicolas,",
+    "Catherine,Christophe,Sophie,Stéphane,Valérie,Laurent,Sandrine,Frédéric,Céline,Olivier,",
+    "Aurélie,Julien,Camille,Mathieu,Manon,Antoine,Pauline,Maxime,Julie,Guillaume,Élodie,Yann,",
+    "Hans,Klaus,Ursula,Wolfgang,Sabine,Giulia,Marco,Francesca,Luca,Chiara,Sven,Ingrid,Astrid,",
+    "Lars,Hiroshi,Yuki,Wei,Mei,Priya,Arjun,Fatima,Omar,Aïcha",
+);
+const LAST_CSV: &str = concat!(
+    "Dupont,Martin,Bernard,Thomas,Petit,Robert,Richard,Durand,Dubois,Moreau,Laurent,Simon,",
+    "Michel,Lefèvre,Leroy,Roux,David,Bertrand,Morel,Fournier,Girard,Bonnet,Dupuis,Lambert,",
+    "Fontaine,Rousseau,Vincent,Müller,Schmidt,Schneider,Fischer,Weber,Meyer,Wagner,Becker,",
+    "Schulz,Hoffmann,Schäfer,Koch,Bauer,Richter,Klein,Wolf,Schröder,Neumann,Schwarz,",
+    "Zimmermann,Braun,Krüger,Hofmann,García,Fernández,González,Rodríguez,López,Martínez,",
+    "Sánchez,Pérez,Gómez,Díaz,Muñoz,Álvarez,Jiménez,Núñez,Smith,Johnson,Williams,Brown,Jones,",
+    "Miller,Davis,Wilson,Anderson,Taylor,Moore,Jackson,White,Harris,Clark,Lewis,Walker,Hall,",
+    "Young,King,Wright,Scott,Green,O'Neil,O'Brien,McDonald,D'Angelo,Nowak,Kowalski,",
+    "Wiśniewski,Wójcik,Kamiński,Łukasik,Dvořák,Novák,Svoboda,Černý,Procházka,Kovács,Szabó,",
+    "Tóth,Nagy,Horváth,Rossi,Russo,Ferrari,Esposito,Bianchi,Romano,Colombo,Ricci,Marino,",
+    "Greco,Bruno,Gallo,Jensen,Nielsen,Hansen,Pedersen,Andersen,Johansson,Karlsson,Nilsson,",
+    "Eriksson,Larsson,Søndergaard,Østergaard,Yılmaz,Kaya,Demir,Şahin,Çelik,Öztürk,Tanaka,",
+    "Suzuki,Wang,Li,Zhang,Chen,Liu,Nguyen,Tran,Le,Pham,Kumar,Singh,Sharma,Haddad,Benali",
+);
+const SYLL_CSV: &str = concat!(
+    "ka,ro,mi,van,del,ber,tin,son,lé,mar,ché,wit,ski,ova,gaard,hau,stein,berg,ou,ier,az,el,",
+    "ri,no,ta,lu,bo,fe,gu,zi",
+);
+const CO_A_CSV: &str = concat!(
+    "Acme,Globex,Initech,Umbrella,Hooli,Vandelay,Stark,Wayne,Tyrell,Cyberdyne,Soylent,",
+    "Massive,Nordic,Alpine,Atlantique,Pacific,Boréal,Azur,Horizon,Vertex,Quantum,Nova,",
+    "Stellar,Lumière,Orion,Helix,Zenith,Apex,Summit,Cascade,Granite,Cèdre,Chêne,Rivière,",
+    "Océan,Étoile,Soleil,Montagne,Prairie,Delta",
+);
+const CO_B_CSV: &str = concat!(
+    "Logistics,Construction,Énergie,Transport,Consulting,Software,Systems,Industries,Foods,",
+    "Pharma,Bâtiment,Services,Médical,Finance,Assurances,Immobilier,Électricité,Chimie,",
+    "Textile,Métallurgie,Aviation,Marine,Robotics,Analytics,Design,Media,Télécom,Retail,Agro,",
+    "Bois,Verre,Papier,Plastiques,Sécurité,Nettoyage,Transports,Études,Ingénierie,Labs,",
+    "Studio,Partners,Group,Holding,Solutions,Technologies,Distribution,Import,Export,Events,",
+    "Travel",
+);
+const DEPTS_CSV: &str = concat!(
+    "Sales,Marketing,Finance,Comptabilité,Ressources humaines,IT,R&D,Production,Logistique,",
+    "Achats,Juridique,Qualité,Support,Direction,Communication,Sécurité,Maintenance,Études",
+);
+static FIRST: LazyLock<Vec<&str>> = LazyLock::new(|| FIRST_CSV.split(',').collect());
+static LAST: LazyLock<Vec<&str>> = LazyLock::new(|| LAST_CSV.split(',').collect());
+static SYLL: LazyLock<Vec<&str>> = LazyLock::new(|| SYLL_CSV.split(',').collect());
+static CO_A: LazyLock<Vec<&str>> = LazyLock::new(|| CO_A_CSV.split(',').collect());
+static CO_B: LazyLock<Vec<&str>> = LazyLock::new(|| CO_B_CSV.split(',').collect());
+static DEPTS: LazyLock<Vec<&str>> = LazyLock::new(|| DEPTS_CSV.split(',').collect());
+static ROLE: LazyLock<Vec<&str>> = LazyLock::new(|| ROLE_CSV.split(',').collect());
+static CITIES: LazyLock<Vec<&str>> = LazyLock::new(|| CITIES_CSV.split(',').collect());
+static VOCAB: LazyLock<Vec<&str>> = LazyLock::new(|| VOCAB_CSV.split(',').collect());
+const LEVEL: &[&str] =
+    &["", "Senior ", "Junior ", "Head of ", "Chief ", "Assistant ", "Lead ", "Directeur ", "Responsable "];
+const ROLE_CSV: &str = concat!(
+    "Engineer,Manager,Accountant,Buyer,Sales Representative,Developer,Consultant,Technician,",
+    "Project Manager,Chef de projet,Analyst,Designer,Architect,Administrator,Coordinator,",
+    "Officer,Commercial,Ingénieur,Comptable,Acheteur,Juriste,Secrétaire,Opérateur,",
+    "Conducteur de travaux",
+);
+const CITIES_CSV: &str = concat!(
+    "Paris,Lyon,Marseille,Toulouse,Nice,Nantes,Strasbourg,Montpellier,Bordeaux,Lille,Rennes,",
+    "Reims,Saint-Étienne,Le Havre,Grenoble,Dijon,Angers,Nîmes,Besançon,Orléans,Genève,",
+    "Lausanne,Zürich,Bruxelles,Liège,Montréal,Québec,München,Köln,Düsseldorf,Wien,Kraków,",
+    "Łódź,Praha,Brno,Malmö,Göteborg,København,Århus,Oslo,Tromsø,Madrid,Sevilla,Málaga,",
+    "A Coruña,Lisboa,Porto,Milano,Torino,Roma,Napoli,London,Manchester,Dublin,Cork,Amsterdam,",
+    "Utrecht,İstanbul,Ankara,Tokyo,Osaka",
+);
+const STREET: &[&str] =
+    &["rue", "avenue", "boulevard", "chemin", "place", "allée", "impasse", "quai", "route", "Straße"];
+const VOCAB_CSV: &str = concat!(
+    "rencontré,salon,rappeler,devis,contrat,livraison,urgent,fournisseur,client,partenaire,",
+    "réunion,lundi,mardi,mercredi,jeudi,vendredi,janvier,février,mars,avril,mai,juin,budget,",
+    "projet,chantier,équipe,prospect,relance,facture,paiement,retard,accord,signature,visite,",
+    "démo,formation,support,ticket,incident,priorité,contact,principal,secondaire,assistant,",
+    "direction,achat,vente,stock,commande,retour,garantie,maintenance,meeting,call,follow-up,",
+    "quote,invoice,delivery,shipment,warehouse,renewal,pricing,discount,tender,audit,",
+    "compliance,safety,training,onboarding,prefers,email,phone,morning,afternoon,evening,",
+    "weekend,holiday,vacation,conference,trade,show,booth",
+);
+
+fn gen_last(r: &mut Rng) -> String {
+    // 80% common names, 20% synthetic rarer names: a realistic long tail of distinct terms.
+    if r.chance(80) {
+        r.pick(&LAST).to_string()
+    } else {
+        let mut s = String::new();
+        for _ in 0..2 + r.below(2) {
+            s.push_str(r.pick(&SYLL));
+        }
+        let mut c = s.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    }
+}
+
+fn digits(r: &mut Rng, n: usize) -> String {
+    (0..n).map(|_| char::from(b'0' + r.below(10) as u8)).collect()
+}
+
+fn pairs(r: &mut Rng, n: usize) -> String {
+    (0..n).map(|_| digits(r, 2)).collect::<Vec<_>>().join(" ")
+}
+
+fn companies(r: &mut Rng) -> Vec<String> {
+    (0..2000)
+        .map(|i| format!("{} {}", CO_A[i % CO_A.len()], CO_B[(i / CO_A.len() + r.below(3)) % CO_B.len()]))
+        .collect()
+}
+
+fn gen_contact(r: &mut Rng, i: u64, companies: &[String], groups: &[GroupId]) -> Contact {
+    let first = r.pick(&FIRST);
+    let last = gen_last(r);
+    let company = if r.chance(90) { companies[r.below(companies.len())].clone() } else { String::new() };
+    let domain: String = fold(&company).replace(' ', "");
+    let domain = if domain.is_empty() { "gmail".to_string() } else { domain };
+    let tld = ["fr", "com", "de", "eu", "io"][r.below(5)];
+    let email = if r.chance(85) {
+        format!("{}.{}@{domain}.{tld}", fold(first).replace(' ', ""), fold(&last).replace(' ', ""))
+    } else {
+        String::new()
+    };
+    let mut f = ContactFields {
+        full_name: format!("{first} {last}"),
+        job_title: if r.chance(85) { format!("{}{}", r.pick(LEVEL), r.pick(&ROLE)) } else { String::new() },
+        email,
+        mobile: if r.chance(80) { format!("0{} {}", 6 + r.below(2), pairs(r, 4)) } else { String::new() },
+        phone: if r.chance(50) { format!("+33 {} {}", 1 + r.below(5), pairs(r, 4)) } else { String::new() },
+        company,
+        department: if r.chance(70) { r.pick(&DEPTS).to_string() } else { String::new() },
+        notes: if r.chance(30) {
+            (0..3 + r.below(8)).map(|_| r.pick(&VOCAB)).collect::<Vec<_>>().join(" ")
+        } else {
+            String::new()
+        },
+        ..Default::default()
+    };
+    if r.chance(60) {
+        f.address.street = format!("{} {} {}", 1 + r.below(200), r.pick(STREET), r.pick(&LAST));
+        // Postal codes cluster by city, as real ones do (a few dozen per city).
+        let city = r.below(CITIES.len());
+        f.address.city = CITIES[city].to_string();
+        f.address.postal_code = format!("{:05}", 10_000 + city * 1_000 + r.below(40));
+        f.address.country = ["France", "Deutschland", "España", "Belgique", "Suisse"][r.below(5)].to_string();
+    }
+    for _ in 0..r.below(3) {
+        f.groups.push(groups[r.below(groups.len())]);
+    }
+    f.groups.sort();
+    f.groups.dedup();
+    Contact {
+        id: ContactId::from_u128(u128::from(r.next()) << 64 | u128::from(i)),
+        fields: f,
+        created_at: Timestamp(1_700_000_000_000),
+        created_by: UserRef::default(),
+        updated_at: Timestamp(1_700_000_000_000 + (r.next() % 50_000_000_000) as i64),
+        updated_by: UserRef::default(),
+        version: 1,
+    }
+}
+
+// ---------- query classes ----------
+
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Selective,
+    Letter,
+    TwoWords,
+    ThreeWords,
+    Phone,
+    PageName,
+    PageCompany,
+    Letters,
+}
+
+const CLASSES: [(Class, &str); 8] = [
+    (Class::Selective, "1 word, selective (last name)"),
+    (Class::Letter, "1 letter, broad (\"a\")"),
+    (Class::TwoWords, "2 words (first + last prefix)"),
+    (Class::ThreeWords, "3 words (first, last, city/company)"),
+    (Class::Phone, "phone digits (\"061588\")"),
+    (Class::PageName, "no q, first page by name"),
+    (Class::PageCompany, "no q, first page by company"),
+    (Class::Letters, "rail counts (2-letter q, group)"),
+];
+
+fn gen_query(r: &mut Rng, class: Class, sample: &[Contact], groups: &[GroupId]) -> Query {
+    let c = &sample[r.below(sample.len())].fields;
+    let words: Vec<String> = fold(&c.full_name).split(' ').map(String::from).collect();
+    let pre = |w: &str, n: usize| w.chars().take(n).collect::<String>();
+    let mut q = Query { limit: 50, ..Default::default() };
+    match class {
+        Class::Selective => q.q = words.last().cloned().unwrap_or_default(),
+        Class::Letter => q.q = ["a", "m", "s", "d", "c", "l"][r.below(6)].to_string(),
+        Class::TwoWords => q.q = format!("{} {}", words[0], pre(words.last().unwrap(), 3)),
+        Class::ThreeWords => {
+            let third = if c.address.city.is_empty() { fold(&c.company) } else { fold(&c.address.city) };
+            q.q = format!(
+                "{} {} {}",
+                pre(&words[0], 4),
+                pre(words.last().unwrap(), 4),
+                pre(third.split(' ').next().unwrap_or(""), 3)
+            );
+        }
+        Class::Phone => {
+            let d: String = c.mobile.chars().filter(char::is_ascii_digit).collect();
+            q.q = if d.len() >= 6 { d[..6].to_string() } else { format!("06{}", digits(r, 4)) };
+        }
+        Class::PageName => q.sort = SortKey::FullName,
+        Class::PageCompany => q.sort = SortKey::Company,
+        Class::Letters => {
+            q.q = pre(&words[0], 2);
+            q.group = Some(GroupFilter::Group(groups[r.below(groups.len())]));
+            q.limit = 0;
+        }
+    }
+    if r.chance(10) && matches!(class, Class::PageName | Class::PageCompany) {
+        q.order = Order::Desc;
+    }
+    q
+}
+
+// ---------- baselines ----------
+
+/// Naive scan, made fair: every contact's searchable tokens are prefolded once into one string
+/// " tok tok tok " (a word prefix is then a substring " w"), plus the folded sort values.
+struct Naive {
+    hay: Vec<String>,
+    name: Vec<String>,
+    company: Vec<String>,
+    groups: Vec<Vec<GroupId>>,
+    letter: Vec<char>,
+}
+
+fn tokens_of(c: &Contact, group_names: &BTreeMap<GroupId, String>) -> String {
+    let f = &c.fields;
+    let a = &f.address;
+    let mut hay = String::from(" ");
+    let mut add = |s: &str| {
+        for w in fold(s).split(' ').chain(fold(&s.replace(|ch: char| !ch.is_alphanumeric(), " ")).split(' ')) {
+            if !w.is_empty() {
+                hay.push_str(w);
+                hay.push(' ');
+            }
+        }
+    };
+    for s in [
+        &f.full_name,
+        &f.job_title,
+        &f.company,
+        &f.department,
+        &f.notes,
+        &f.email,
+        &a.street,
+        &a.city,
+        &a.postal_code,
+        &a.state,
+        &a.country,
+        &f.phone,
+        &f.mobile,
+    ] {
+        add(s);
+    }
+    for g in &f.groups {
+        add(&group_names[g]);
+    }
+    for p in [&f.phone, &f.mobile] {
+        let d: String = p.chars().filter(char::is_ascii_digit).collect();
+        if !d.is_empty() {
+            hay.push_str(&d);
+            hay.push(' ');
+        }
+    }
+    hay
+}
+
+impl Naive {
+    fn build(cs: &[Contact], group_names: &BTreeMap<GroupId, String>) -> Self {
+        Naive {
+            hay: cs.iter().map(|c| tokens_of(c, group_names)).collect(),
+            name: cs.iter().map(|c| fold(&c.fields.full_name)).collect(),
+            company: cs.iter().map(|c| fold(&c.fields.company)).collect(),
+            groups: cs.iter().map(|c| c.fields.groups.clone()).collect(),
+            letter: cs.iter().map(|c| letter_of(&c.fields.full_name)).collect(),
+        }
+    }
+
+    fn query(&self, q: &Query) -> (Vec<usize>, usize, BTreeMap<char, usize>) {
+        let words: Vec<String> = fold(&q.q).split(' ').filter(|w| !w.is_empty()).map(|w| format!(" {w}")).collect();
+        let mut letters = BTreeMap::new();
+        let mut hits = Vec::new();
+        for i in 0..self.hay.len() {
+            if !words.iter().all(|w| self.hay[i].contains(w.as_str())) {
+                continue;
+            }
+            if let Some(GroupFilter::Group(g)) = q.group
+                && !self.groups[i].contains(&g)
+            {
+                continue;
+            }
+            *letters.entry(self.letter[i]).or_insert(0) += 1;
+            hits.push(i);
+        }
+        let total = hits.len();
+        let by_company = q.sort == SortKey::Company;
+        let key = |i: &usize| {
+            let primary = if by_company { &self.company[*i] } else { &self.name[*i] };
+            (primary.is_empty(), primary, &self.name[*i], *i)
+        };
+        let cmp = |a: &usize, b: &usize| {
+            let o = key(a).cmp(&key(b));
+            if q.order == Order::Desc { o.reverse() } else { o }
+        };
+        let k = q.limit.min(hits.len());
+        if k > 0 && k < hits.len() {
+            hits.select_nth_unstable_by(k, cmp);
+            hits.truncate(k);
+        }
+        hits.sort_by(cmp);
+        hits.truncate(k);
+        (hits, total, letters)
+    }
+}
+
+fn sqlite_build(cs: &[Contact], group_names: &BTreeMap<GroupId, String>) -> Connection {
+    let db = Connection::open_in_memory().unwrap();
+    db.execute_batch(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+         CREATE TABLE c(id INTEGER PRIMARY KEY, name TEXT, company TEXT, letter TEXT);
+         CREATE TABLE cg(gid INTEGER, cid INTEGER, PRIMARY KEY(gid, cid)) WITHOUT ROWID;
+         CREATE VIRTUAL TABLE f USING fts5(tokens, content='', detail=none, prefix='1 2', tokenize='unicode61 remove_diacritics 2');",
+    )
+    .unwrap();
+    let gnum: BTreeMap<GroupId, i64> = group_names.keys().enumerate().map(|(i, g)| (*g, i as i64)).collect();
+    let tx = db.unchecked_transaction().unwrap();
+    {
+        let mut ins = tx.prepare("INSERT INTO c(id, name, company, letter) VALUES (?1, ?2, ?3, ?4)").unwrap();
+        let mut ft = tx.prepare("INSERT INTO f(rowid, tokens) VALUES (?1, ?2)").unwrap();
+        let mut cg = tx.prepare("INSERT OR IGNORE INTO cg(gid, cid) VALUES (?1, ?2)").unwrap();
+        for (i, c) in cs.iter().enumerate() {
+            let company = fold(&c.fields.company);
+            ins.execute(params![
+                i as i64,
+                fold(&c.fields.full_name),
+                if company.is_empty() { None } else { Some(company) },
+                letter_of(&c.fields.full_name).to_string()
+            ])
+            .unwrap();
+            ft.execute(params![i as i64, tokens_of(c, group_names)]).unwrap();
+            for g in &c.fields.groups {
+                cg.execute(params![gnum[g], i as i64]).unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+    db.execute_batch("CREATE INDEX c_name ON c(name, id); CREATE INDEX c_company ON c(company IS NULL, company, name, id); CREATE INDEX c_letter ON c(letter);").unwrap();
+    db
+}
+
+fn sqlite_query(db: &Connection, q: &Query, gnum: &BTreeMap<GroupId, i64>) -> (Vec<i64>, usize, BTreeMap<char, usize>) {
+    let words: Vec<String> = fold(&q.q).split(' ').filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect();
+    let order = match (q.sort, q.order) {
+        (SortKey::Company, Order::Asc) => "c.company IS NULL, c.company, c.name, c.id",
+        (SortKey::Company, Order::Desc) => "c.company IS NULL DESC, c.company DESC, c.name DESC, c.id DESC",
+        (_, Order::Desc) => "c.name DESC, c.id DESC",
+        _ => "c.name, c.id",
+    };
+    let mut filter = String::from("1");
+    if !words.is_empty() {
+        filter.push_str(&format!(" AND c.id IN (SELECT rowid FROM f WHERE f MATCH '{}')", words.join(" ")));
+    }
+    if let Some(GroupFilter::Group(g)) = q.group {
+        filter.push_str(&format!(" AND c.id IN (SELECT cid FROM cg WHERE gid = {})", gnum[&g]));
+    }
+    let mut page = Vec::new();
+    if q.limit > 0 {
+        let sql = format!("SELECT c.id FROM c WHERE {filter} ORDER BY {order} LIMIT {}", q.limit);
+        let mut st = db.prepare_cached(&sql).unwrap();
+        page = st.query_map([], |r| r.get::<_, i64>(0)).unwrap().map(Result::unwrap).collect();
+    }
+    let mut letters = BTreeMap::new();
+    let mut st =
+        db.prepare_cached(&format!("SELECT c.letter, COUNT(*) FROM c WHERE {filter} GROUP BY c.letter")).unwrap();
+    for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap() {
+        let (l, n) = row.unwrap();
+        letters.insert(l.chars().next().unwrap_or('#'), n as usize);
+    }
+    let total = letters.values().sum();
+    (page, total, letters)
+}
+
+// ---------- measurement ----------
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    if v.is_empty() {
+        return Duration::ZERO;
+    }
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1e3)
+}
+
+fn rss_kib() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time of this thread (ns): on a shared machine the wall-clock p99 includes time spent
+/// preempted by other processes; CPU time does not.
+fn cpu_ns() -> u64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64
+}
+
+/// (wall, cpu) of one call; the CPU probe's own cost is subtracted.
+fn time_both<T>(overhead: u64, f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let c0 = cpu_ns();
+    let t = Instant::now();
+    let v = f();
+    let wall = t.elapsed();
+    let cpu = cpu_ns().saturating_sub(c0).saturating_sub(overhead);
+    (v, wall, Duration::from_nanos(cpu))
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool) {
+    println!("\n## {n} contacts\n");
+    let overhead = (0..100).map(|_| time_both(0, || ()).2.as_nanos() as u64).min().unwrap_or(0);
+    let mut r = Rng(42);
+    let groups: Vec<GroupId> = (0..20).map(|i| GroupId::from_u128(0xB0 + i)).collect();
+    let group_names: BTreeMap<GroupId, String> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            (*g, format!("Groupe {} {}", ["Clients", "Fournisseurs", "Partenaires", "Presse", "Équipe"][i % 5], i))
+        })
+        .collect();
+    let cos = companies(&mut r);
+    let (contacts, t_gen) = time(|| (0..n as u64).map(|i| gen_contact(&mut r, i, &cos, &groups)).collect::<Vec<_>>());
+    println!("generated in {:.1} s", t_gen.as_secs_f64());
+
+    let rss0 = rss_kib();
+    let (ix, t_build) =
+        time(|| ListIndex::build(contacts.iter().cloned(), group_names.iter().map(|(g, s)| (*g, s.clone()))));
+    let rss1 = rss_kib();
+    let mem = ix.memory_bytes();
+    println!(
+        "index build: {:.2} s; memory_bytes: {:.1} MB = {:.0} B/contact; RSS growth during build: {:.0} B/contact",
+        t_build.as_secs_f64(),
+        mem as f64 / 1e6,
+        mem as f64 / n as f64,
+        (rss1.saturating_sub(rss0) * 1024) as f64 / n as f64
+    );
+
+    for (part, bytes) in ix.memory_report() {
+        println!("  {part:<28} {:>7.1} B/contact", bytes as f64 / n as f64);
+    }
+    println!("  terms: {}", ix.term_count());
+    let (naive, t_naive) = time(|| Naive::build(&contacts, &group_names));
+    println!("naive prefold: {:.2} s", t_naive.as_secs_f64());
+    let gnum: BTreeMap<GroupId, i64> = group_names.keys().enumerate().map(|(i, g)| (*g, i as i64)).collect();
+    let db = with_sqlite.then(|| {
+        let (db, t) = time(|| sqlite_build(&contacts, &group_names));
+        println!("sqlite fts5 build: {:.1} s", t.as_secs_f64());
+        db
+    });
+
+    println!(
+        "\n| query class | index p50 ms | index p99 ms | index CPU p50 | index CPU p99 | naive p50 | naive p99 | fts5 p50 | fts5 p99 | naive/index (p50) | fts5/index (p50) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (class, label) in CLASSES {
+        let mut qr = Rng(7 + class as u64);
+        let qs: Vec<Query> = (0..n_index).map(|_| gen_query(&mut qr, class, &contacts, &groups)).collect();
+        let (mut ti, mut tc): (Vec<Duration>, Vec<Duration>) = qs
+            .iter()
+            .map(|q| {
+                let (_, wall, cpu) = time_both(overhead, || std::hint::black_box(ix.query(q)));
+                (wall, cpu)
+            })
+            .unzip();
+        let base = &qs[..n_base.min(qs.len())];
+        let mut tn: Vec<Duration> = Vec::new();
+        for q in base {
+            let ((page, total, letters), t) = time(|| naive.query(q));
+            tn.push(t);
+            // Cross-check totals and letters (pages differ only by the id tie-break).
+            let res = ix.query(q);
+            assert_eq!((res.total, &res.letters), (total, &letters), "naive disagrees on {:?}", q.q);
+            assert_eq!(res.ids.len(), page.len());
+        }
+        let mut tf: Vec<Duration> = Vec::new();
+        if let Some(db) = &db {
+            for q in base {
+                let ((_, total, _), t) = time(|| sqlite_query(db, q, &gnum));
+                tf.push(t);
+                assert_eq!(total, ix.query(q).total, "fts5 disagrees on {:?}", q.q);
+            }
+        }
+        let (i50, i99) = (pct(&mut ti, 0.5), pct(&mut ti, 0.99));
+        let (c50, c99) = (pct(&mut tc, 0.5), pct(&mut tc, 0.99));
+        let (n50, n99) = (pct(&mut tn, 0.5), pct(&mut tn, 0.99));
+        let (f50, f99) =
+            if tf.is_empty() { (Duration::ZERO, Duration::ZERO) } else { (pct(&mut tf, 0.5), pct(&mut tf, 0.99)) };
+        let ratio = |b: Duration| {
+            if b.is_zero() { "-".to_string() } else { format!("{:.0}x", b.as_secs_f64() / i50.as_secs_f64().max(1e-9)) }
+        };
+        println!(
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            ms(i50),
+            ms(i99),
+            ms(c50),
+            ms(c99),
+            ms(n50),
+            ms(n99),
+            ms(f50),
+            ms(f99),
+            ratio(n50),
+            ratio(f50)
+        );
+    }
+
+    // Updates: replace existing contacts one by one (the store's path for edits and imports).
+    let mut ix = ix;
+    let mut ur = Rng(99);
+    let (_, t_up) = time(|| {
+        for i in 0..10_000 {
+            let mut c = contacts[ur.below(contacts.len())].clone();
+            c.fields.notes = format!("edited {i}");
+            ix.upsert(&c);
+        }
+    });
+    println!(
+        "\n10,000 upserts of existing contacts: {:.1} µs each (includes amortized merges/compaction)",
+        t_up.as_secs_f64() * 1e6 / 10_000.0
+    );
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .unwrap_or_else(|_| "100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let n_index: usize = std::env::var("BENCH_QUERIES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let n_base: usize = std::env::var("BENCH_BASELINE_QUERIES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let with_sqlite = std::env::var("BENCH_NO_SQLITE").is_err();
+    println!("# contactpro search benchmark ({n_index} queries per class for the index, {n_base} for the baselines)");
+    for n in sizes {
+        run(n, n_index, n_base, with_sqlite);
+    }
+}

@@ -1,0 +1,111 @@
+//! Generic OpenID Connect sign-in (Keycloak, ADFS, Authentik...) against the local stand-in:
+//! discovery, exact issuer, configured audience and claim names, fixed organization or org claim.
+
+mod common;
+mod idp;
+use common::*;
+use idp::*;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const AUDIENCE: &str = "contactpro-web";
+
+async fn start(idp: &Idp, clock: Arc<ManualClock>, f: impl FnOnce(&mut contactpro::config::Config)) -> TestApp {
+    let issuer = idp.url.clone();
+    TestApp::start_with_clock(clock, move |c| {
+        c.auth.mode = contactpro::config::AuthMode::Oidc;
+        c.auth.oidc.issuer = issuer;
+        c.auth.oidc.audience = AUDIENCE.into();
+        c.auth.oidc.user_id_claim = "sub".into();
+        c.auth.oidc.name_claim = "name".into();
+        c.auth.oidc.username_claim = "preferred_username".into();
+        f(c);
+    })
+    .await
+}
+
+fn claims(idp: &Idp, clock: &ManualClock) -> Value {
+    let now = clock.secs();
+    json!({"iss": idp.url, "aud": AUDIENCE, "sub": "f:3c1e:jane", "name": "Jane Doe",
+           "preferred_username": "jane@corp.example", "iat": now - 5, "nbf": now - 5, "exp": now + 600})
+}
+
+async fn login(app: &TestApp, token: &str) -> (reqwest::StatusCode, Value) {
+    app.with_token(token).post("/api/v1/login", &json!({})).await
+}
+
+#[tokio::test]
+async fn fixed_organization() {
+    let idp = Idp::start(&["key-1"]).await;
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), |c| c.auth.oidc.fixed_org = CONTOSO.into()).await;
+    let good = claims(&idp, &clock);
+    let (s, v) = login(&app, &sign("key-1", &good)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["org"]["id"], CONTOSO);
+    assert_eq!(v["user"]["oid"], "f:3c1e:jane");
+    assert_eq!(v["user"]["upn"], "jane@corp.example");
+    assert_eq!(v["user"]["display_name"], "Jane Doe");
+
+    let with = |k: &str, val: Value| {
+        let mut c = good.clone();
+        c[k] = val;
+        sign("key-1", &c)
+    };
+    for (name, token) in [
+        ("wrong aud", with("aud", json!("other-client"))),
+        ("wrong iss", with("iss", json!(format!("{}/realms/other", idp.url)))),
+        ("issuer with a trailing slash", with("iss", json!(format!("{}/", idp.url)))),
+        ("expired", with("exp", json!(clock.secs() - 3600))),
+        ("no subject", {
+            let mut c = good.clone();
+            c.as_object_mut().unwrap().remove("sub");
+            sign("key-1", &c)
+        }),
+        ("unknown key", sign_with("key-1", &key("key-2").encoding, &good)),
+    ] {
+        let (s, v) = login(&app, &token).await;
+        assert_eq!(s, 401, "{name}: {v}");
+    }
+    assert_eq!(app.orgs_on_disk(), vec![format!("{CONTOSO}.redb")]);
+}
+
+#[tokio::test]
+async fn organization_from_a_claim() {
+    let idp = Idp::start(&["key-1"]).await;
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), |c| c.auth.oidc.org_claim = "org_id".into()).await;
+    let mut c = claims(&idp, &clock);
+    c["org_id"] = json!(FABRIKAM);
+    let (s, v) = login(&app, &sign("key-1", &c)).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["org"]["id"], FABRIKAM);
+    for bad in [json!(FABRIKAM.to_uppercase()), json!("../etc"), json!(null)] {
+        c["org_id"] = bad.clone();
+        let (s, v) = login(&app, &sign("key-1", &c)).await;
+        assert_eq!(s, 401, "{bad}: {v}");
+    }
+    assert_eq!(app.orgs_on_disk(), vec![format!("{FABRIKAM}.redb")]);
+}
+
+#[tokio::test]
+async fn discovery_naming_another_issuer_is_not_trusted() {
+    let idp = Idp::start(&["key-1"]).await;
+    *idp.state.discovery_issuer.lock() = "https://evil.example".into();
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), |c| c.auth.oidc.fixed_org = CONTOSO.into()).await;
+    let (s, v) = login(&app, &sign("key-1", &claims(&idp, &clock))).await;
+    assert_eq!(s, 401, "{v}");
+    assert_eq!(idp.jwks_hits(), 0, "keys are not fetched from an unverified discovery document");
+}
+
+#[tokio::test]
+async fn bad_oidc_settings_refuse_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = test_config(dir.path());
+    cfg.auth.mode = contactpro::config::AuthMode::Oidc;
+    cfg.auth.oidc.issuer = "https://id.example".into();
+    cfg.auth.oidc.audience = AUDIENCE.into();
+    cfg.auth.oidc.fixed_org = "Not-A-Guid".into();
+    assert!(contactpro::AppState::new(cfg, contactpro::clock::system()).is_err());
+}
