@@ -1,0 +1,213 @@
+// Types of the REST API (see shared/DESIGN.md and the server's /api/openapi.json).
+
+export type AuthMode = 'demo' | 'entra' | 'oidc';
+
+export interface Info {
+  version: string;
+  auth_mode: AuthMode;
+  entra: { client_id: string; authority: string } | null;
+  oidc: { issuer: string; client_id: string } | null;
+}
+
+export interface Persona {
+  tid: string;
+  oid: string;
+  name: string;
+  upn: string;
+  job_title?: string;
+  org_name?: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+}
+
+export interface User {
+  oid: string;
+  upn: string;
+  display_name: string;
+  email: string;
+  job_title: string;
+  last_login?: string;
+}
+
+export interface LoginResponse {
+  user: User;
+  org: { id: string };
+}
+
+export interface Ref {
+  id: string;
+  name: string;
+}
+
+export type DisplayMode = 'card' | 'list' | 'group';
+export type VisibleField = 'job_title' | 'company' | 'department' | 'mobile' | 'email' | 'phone';
+export const ALL_VISIBLE_FIELDS: VisibleField[] = ['job_title', 'company', 'department', 'mobile', 'phone', 'email'];
+
+export type PermissionMode = 'everybody' | 'owners' | 'custom';
+export interface MemberPermission {
+  oid: string;
+  add: boolean;
+  modify: boolean;
+  delete: boolean;
+}
+export interface Permissions {
+  mode: PermissionMode;
+  members: MemberPermission[];
+}
+export interface Rights {
+  owner: boolean;
+  add: boolean;
+  modify: boolean;
+  delete: boolean;
+}
+
+export interface ContactList {
+  id: string;
+  name: string;
+  channel: Ref | null;
+  team: Ref | null;
+  created_by: Ref;
+  created_at: string;
+  owners: string[];
+  display_mode: DisplayMode;
+  visible_fields: VisibleField[];
+  permissions: Permissions;
+  rights: Rights;
+  contact_count: number;
+}
+
+export interface About {
+  version: string;
+  id: string;
+  created_by: Ref;
+}
+
+export interface Address {
+  street: string;
+  city: string;
+  postal_code: string;
+  state: string;
+  country: string;
+}
+
+export interface ContactFields {
+  full_name: string;
+  job_title: string;
+  email: string;
+  mobile: string;
+  phone: string;
+  website: string;
+  linkedin: string;
+  facebook: string;
+  x: string;
+  company: string;
+  department: string;
+  address: Address;
+  notes: string;
+  groups: string[];
+}
+
+export interface Contact extends ContactFields {
+  id: string;
+  created_at: string;
+  created_by: Ref;
+  updated_at: string;
+  updated_by: Ref;
+  version: number;
+}
+
+export type SortField = 'full_name' | 'job_title' | 'company' | 'department' | 'mobile' | 'email' | 'updated_at';
+export type SortOrder = 'asc' | 'desc';
+
+export interface ContactPage {
+  items: Contact[];
+  total: number;
+  page: number;
+  per_page: number;
+  letters?: Record<string, number>;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  member_count: number;
+  created_at?: string;
+  created_by?: Ref;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export interface JobError {
+  row: number;
+  column: string;
+  message: string;
+}
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  total: number;
+  processed: number;
+  imported: number;
+  updated: number;
+  skipped: number;
+  errors: JobError[];
+  warnings?: string[];
+  message?: string | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  created_by: Ref;
+  last_used_at: string | null;
+}
+
+export interface Items<T> {
+  items: T[];
+}
+
+export function emptyContactFields(): ContactFields {
+  return {
+    full_name: '',
+    job_title: '',
+    email: '',
+    mobile: '',
+    phone: '',
+    website: '',
+    linkedin: '',
+    facebook: '',
+    x: '',
+    company: '',
+    department: '',
+    address: { street: '', city: '', postal_code: '', state: '', country: '' },
+    notes: '',
+    groups: [],
+  };
+}
+
+/** Picks the editable fields out of a contact (the server refuses unknown fields on write). */
+export function editableFields(c: Partial<Contact>): ContactFields {
+  const e = emptyContactFields();
+  return {
+    full_name: c.full_name ?? e.full_name,
+    job_title: c.job_title ?? '',
+    email: c.email ?? '',
+    mobile: c.mobile ?? '',
+    phone: c.phone ?? '',
+    website: c.website ?? '',
+    linkedin: c.linkedin ?? '',
+    facebook: c.facebook ?? '',
+    x: c.x ?? '',
+    company: c.company ?? '',
+    department: c.department ?? '',
+    address: { ...e.address, ...(c.address ?? {}) },
+    notes: c.notes ?? '',
+    groups: [...(c.groups ?? [])],
+  };
+}

@@ -1,0 +1,92 @@
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { matchRoute, navigate, useLocation } from './router';
+import { useSession } from './session';
+import { HomePage } from '../pages/HomePage';
+import { ListPage } from '../book/ListPage';
+import { SignInPage } from '../pages/SignInPage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { useT } from '../i18n';
+
+const DemoPage = lazy(() => import('../pages/DemoPage'));
+const ConfigPage = lazy(() => import('../pages/ConfigPage'));
+const ApiDocsPage = lazy(() => import('../pages/ApiDocsPage'));
+
+const useStyles = makeStyles({
+  root: {
+    height: '100%',
+    display: 'flex',
+    flexDirection: 'column',
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
+  center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
+});
+
+export function Loading() {
+  const s = useStyles();
+  const t = useT();
+  return (
+    <div className={s.center}>
+      <Spinner label={t('app.loading')} />
+    </div>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { auth, info } = useSession();
+  const loc = useLocation();
+  const demoRedirect = auth.status === 'signedOut' && info.auth_mode === 'demo';
+  useEffect(() => {
+    if (demoRedirect) navigate(`/demo?next=${encodeURIComponent(loc.pathname + loc.search)}`, { replace: true });
+  }, [demoRedirect, loc.pathname, loc.search]);
+  if (auth.status === 'checking' || demoRedirect) return <Loading />;
+  if (auth.status === 'signedOut') return <SignInPage reason={auth.reason} />;
+  return <>{children}</>;
+}
+
+export function App() {
+  const s = useStyles();
+  const loc = useLocation();
+  const route = matchRoute(loc.pathname);
+  let page: ReactNode;
+  switch (route.name) {
+    case 'demo':
+      page = <DemoPage />;
+      break;
+    case 'signin':
+      page = <SignInPage />;
+      break;
+    case 'apidocs':
+      page = <ApiDocsPage />;
+      break;
+    case 'config':
+      page = (
+        <RequireAuth>
+          <ConfigPage />
+        </RequireAuth>
+      );
+      break;
+    case 'home':
+      page = (
+        <RequireAuth>
+          <HomePage />
+        </RequireAuth>
+      );
+      break;
+    case 'list':
+      page = (
+        <RequireAuth>
+          <ListPage key={route.id} listId={route.id} />
+        </RequireAuth>
+      );
+      break;
+    default:
+      page = <NotFoundPage />;
+  }
+  return (
+    <div className={s.root}>
+      <Suspense fallback={<Loading />}>{page}</Suspense>
+    </div>
+  );
+}

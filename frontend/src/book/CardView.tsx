@@ -1,0 +1,109 @@
+import { memo } from 'react';
+import { Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
+import type { Contact, Rights, VisibleField } from '../api/types';
+import { ContactMenu, type ContactCommand } from './ContactMenu';
+import { ActionLink, LiteAvatar } from './lite';
+import { Call20Regular, Mail20Regular } from '../components/icons';
+
+const useStyles = makeStyles({
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(270px, 1fr))',
+    gap: tokens.spacingHorizontalM,
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+  },
+  card: {
+    position: 'relative',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusLarge,
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: tokens.shadow4,
+    cursor: 'pointer',
+    minWidth: 0,
+    ':hover': { boxShadow: tokens.shadow8 },
+    ':focus-within': { boxShadow: tokens.shadow8 },
+  },
+  head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', minWidth: 0 },
+  who: { display: 'flex', flexDirection: 'column', minWidth: 0, flex: 1 },
+  name: {
+    fontWeight: tokens.fontWeightSemibold,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    background: 'none',
+    border: 'none',
+    padding: 0,
+    textAlign: 'start',
+    color: tokens.colorNeutralForeground1,
+    fontSize: tokens.fontSizeBase300,
+    fontFamily: 'inherit',
+    cursor: 'pointer',
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusSmall },
+  },
+  sub: { color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, color: tokens.colorNeutralForeground2, minWidth: 0 },
+  lineIcon: { flexShrink: 0, color: tokens.colorNeutralForeground3, width: '16px', height: '16px' },
+  ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  actions: { display: 'flex', gap: '2px', marginTop: 'auto', borderTop: `1px solid ${tokens.colorNeutralStroke3}`, paddingTop: tokens.spacingVerticalXS },
+});
+
+export const ContactCard = memo(function ContactCard({
+  contact, rights, fields, onCommand,
+}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void }) {
+  const s = useStyles();
+  const show = (f: VisibleField) => fields.includes(f);
+  const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
+    .filter(Boolean)
+    .join(' · ');
+  const phone = (show('mobile') && contact.mobile) || (show('phone') && contact.phone) || '';
+  return (
+    <li className={s.card} onClick={() => onCommand('view', contact)} data-contact-id={contact.id}>
+      <div className={s.head}>
+        <LiteAvatar name={contact.full_name} size={40} />
+        <div className={s.who}>
+          <button type="button" data-contact-name className={s.name} onClick={(e) => { e.stopPropagation(); onCommand('view', contact); }}>
+            {contact.full_name}
+          </button>
+          {sub && <Caption1 className={s.sub}>{sub}</Caption1>}
+        </div>
+        <ContactMenu contact={contact} rights={rights} onCommand={onCommand} />
+      </div>
+      {phone && (
+        <div className={s.line}>
+          <Call20Regular className={s.lineIcon} aria-hidden />
+          <Text size={200} className={s.ellipsis}>{phone}</Text>
+        </div>
+      )}
+      {show('email') && contact.email && (
+        <div className={s.line}>
+          <Mail20Regular className={s.lineIcon} aria-hidden />
+          <Text size={200} className={s.ellipsis}>{contact.email}</Text>
+        </div>
+      )}
+      <div className={s.actions}>
+        <ActionLink action="chat" contact={contact} />
+        <ActionLink action="call" contact={contact} />
+        <ActionLink action="email" contact={contact} />
+        <ActionLink action="meeting" contact={contact} />
+      </div>
+    </li>
+  );
+});
+
+export function CardView({
+  items, rights, fields, onCommand, label,
+}: { items: Contact[]; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; label: string }) {
+  const s = useStyles();
+  return (
+    <ul className={s.grid} aria-label={label}>
+      {items.map((c) => (
+        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} />
+      ))}
+    </ul>
+  );
+}

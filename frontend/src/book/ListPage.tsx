@@ -1,0 +1,322 @@
+// The contact book: the content of a Teams tab (/lists/:id).
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Button, makeStyles, MessageBar, MessageBarBody, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
+import { api, ApiError } from '../api/client';
+import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
+import { AppHeader } from '../components/AppHeader';
+import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular, Dismiss20Regular } from '../components/icons';
+import { CardSkeletons, EmptyState } from '../components/ui';
+import { navigate, useLocation } from '../app/router';
+import { useNotify } from '../app/notify';
+import { useT } from '../i18n';
+import { formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
+import { AlphaRail } from './AlphaRail';
+import { CardView } from './CardView';
+import { TableView } from './TableView';
+import { GroupView } from './GroupView';
+import { Pager } from './Pager';
+import { TopBar, type BookDialog } from './TopBar';
+import { useContacts, useDebounced } from './useContacts';
+import type { ContactCommand } from './ContactMenu';
+
+const ContactDialog = lazy(() => import('./dialogs/ContactDialog'));
+const DeleteContactDialog = lazy(() => import('./dialogs/DeleteContactDialog'));
+const GroupAdminDialog = lazy(() => import('./dialogs/GroupAdminDialog'));
+const NewGroupDialog = lazy(() => import('./dialogs/NewGroupDialog'));
+const PermissionsDialog = lazy(() => import('./dialogs/PermissionsDialog'));
+const ApiKeysDialog = lazy(() => import('./dialogs/ApiKeysDialog'));
+const ImportDialog = lazy(() => import('./dialogs/ImportDialog'));
+const ExportDialog = lazy(() => import('./dialogs/ExportDialog'));
+const DisplaySettingsDialog = lazy(() => import('./dialogs/DisplaySettingsDialog'));
+const AboutDialog = lazy(() => import('./dialogs/AboutDialog'));
+
+const useStyles = makeStyles({
+  shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
+  body: { flex: 1, overflowY: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, position: 'relative' },
+  filters: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', marginBottom: tokens.spacingVerticalM, flexWrap: 'wrap' },
+  busy: { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalL },
+  center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
+});
+
+type ContactDialogState = { mode: 'view' | 'edit' | 'new'; contact?: Contact } | null;
+
+function storedView(listId: string): DisplayMode | null {
+  try {
+    const v = localStorage.getItem(`contactpro.view.${listId}`);
+    return v === 'card' || v === 'list' || v === 'group' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+let firstPaintMarked = false;
+
+export function ListPage({ listId }: { listId: string }) {
+  const s = useStyles();
+  const t = useT();
+  const notify = useNotify();
+  const loc = useLocation();
+  const state = useMemo(() => parseBookState(loc.search), [loc.search]);
+  const [list, setList] = useState<ContactList | null>(null);
+  const [listError, setListError] = useState<unknown>(null);
+  const [groups, setGroups] = useState<Group[]>([]);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [searchInput, setSearchInput] = useState(state.q);
+  const [localView, setLocalView] = useState<DisplayMode | null>(() => storedView(listId));
+  const [dialog, setDialog] = useState<BookDialog | null>(null);
+  const [contactDialog, setContactDialog] = useState<ContactDialogState>(null);
+  const [toDelete, setToDelete] = useState<Contact | null>(null);
+
+  const setState = useCallback((next: BookState) => navigate(`${loc.pathname}${formatBookState(next)}`, { replace: true }), [loc.pathname]);
+
+  // Search as you type: the URL (and the query) follow the box after a short pause.
+  const debounced = useDebounced(searchInput, 200);
+  useEffect(() => {
+    if (debounced !== state.q) setState(updateBookState(state, { q: debounced }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
+
+  const loadList = useCallback(() => {
+    api.list(listId).then(setList, setListError);
+  }, [listId]);
+  const loadGroups = useCallback(() => {
+    api.groups(listId).then((r) => setGroups(r.items), () => undefined);
+  }, [listId]);
+  useEffect(() => {
+    loadList();
+    loadGroups();
+  }, [loadList, loadGroups]);
+
+  // Until the list arrives, guess the mode so that contacts load in parallel with it.
+  const mode: DisplayMode = state.view ?? (list?.rights.owner ? null : localView) ?? list?.display_mode ?? localView ?? 'card';
+  const fields = list?.visible_fields ?? ['job_title', 'company', 'department', 'mobile', 'email'];
+  const groupSections = mode === 'group' && !state.group;
+  const query = !groupSections
+    ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order, page: state.page, per_page: state.perPage }
+    : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
+  const { data, loading, error } = useContacts(listId, query, reloadKey);
+
+  useEffect(() => {
+    if (error) notify.error(error);
+  }, [error, notify]);
+
+  useLayoutEffect(() => {
+    if (!data) return;
+    requestAnimationFrame(() => {
+      if (!firstPaintMarked) {
+        firstPaintMarked = true;
+        performance.mark('cp:contacts-painted');
+      }
+      performance.clearMarks('cp:results');
+      performance.mark('cp:results');
+    });
+  }, [data]);
+
+  const reload = useCallback(() => {
+    setReloadKey((k) => k + 1);
+    loadGroups();
+    loadList();
+  }, [loadGroups, loadList]);
+
+  const setMode = async (m: DisplayMode) => {
+    if (state.view) setState({ ...state, view: null });
+    if (list?.rights.owner) {
+      setList({ ...list, display_mode: m });
+      try {
+        setList(await api.patchList(listId, { display_mode: m }));
+      } catch (e) {
+        notify.error(e);
+      }
+    } else {
+      setLocalView(m);
+      try {
+        localStorage.setItem(`contactpro.view.${listId}`, m);
+      } catch {
+        /* ignore */
+      }
+    }
+  };
+
+  const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
+    if (c === 'delete') setToDelete(contact);
+    else setContactDialog({ mode: c, contact });
+  }, []);
+  const onLetter = useCallback((l: string) => setState(toggleLetter(state, l)), [setState, state]);
+  const onPage = useCallback((p: number) => setState(updateBookState(state, { page: p })), [setState, state]);
+  const onPerPage = useCallback((n: number) => setState(updateBookState(state, { perPage: n })), [setState, state]);
+  const openDialog = useCallback((d: BookDialog) => (d === 'newContact' ? setContactDialog({ mode: 'new' }) : setDialog(d)), []);
+  const setModeRef = useRef<(m: DisplayMode) => Promise<void>>(async () => undefined);
+  const onMode = useCallback((m: DisplayMode) => void setModeRef.current(m), []);
+  setModeRef.current = setMode;
+  const onSort = useCallback((f: SortField) => setState(toggleSort(state, f)), [setState, state]);
+
+  if (listError) {
+    const gone = listError instanceof ApiError && (listError.status === 404 || listError.status === 403);
+    return (
+      <>
+        <AppHeader />
+        <EmptyState icon={<ContactCard48Regular />} title={gone ? t('book.notFound') : t('common.error')} body={listError instanceof Error ? listError.message : ''}>
+          <Button onClick={() => navigate('/')}>{t('book.allLists')}</Button>
+        </EmptyState>
+      </>
+    );
+  }
+  if (!list)
+    return (
+      <>
+        <AppHeader />
+        <div className={s.center}>
+          <Spinner label={t('app.loading')} />
+        </div>
+      </>
+    );
+
+  const filtered = !!(state.q || state.letter || state.group);
+  const items = data?.items ?? [];
+  const groupName = state.group === 'none' ? t('book.noGroup') : groups.find((g) => g.id === state.group)?.name;
+  const clearFilters = () => {
+    setSearchInput('');
+    setState(updateBookState(state, { q: '', letter: '', group: '' }));
+  };
+
+  let content;
+  if (!data && loading) content = <CardSkeletons />;
+  else if (data && data.total === 0 && !filtered && !groupSections)
+    content = (
+      <EmptyState
+        icon={<ContactCard48Regular />}
+        title={t('book.emptyTitle')}
+        body={list.rights.add ? t('book.emptyBody') : t('book.emptyReadOnly')}
+      >
+        {list.rights.add && (
+          <>
+            <Button appearance="primary" icon={<PersonAdd20Regular />} onClick={() => setContactDialog({ mode: 'new' })}>
+              {t('book.newContact')}
+            </Button>
+            <Button icon={<ArrowUpload20Regular />} onClick={() => setDialog('import')}>
+              {t('book.import')}
+            </Button>
+          </>
+        )}
+      </EmptyState>
+    );
+  else if (data && data.total === 0 && !groupSections)
+    content = (
+      <EmptyState icon={<Search20Regular />} title={t('book.noResults')} body={t('book.noResultsBody')}>
+        <Button onClick={clearFilters}>{t('book.clearFilters')}</Button>
+      </EmptyState>
+    );
+  else if (groupSections)
+    content = (
+      <GroupView
+        listId={listId}
+        groups={groups}
+        q={state.q}
+        letter={state.letter}
+        sort={state.sort}
+        order={state.order}
+        rights={list.rights}
+        fields={fields}
+        reloadKey={reloadKey}
+        onCommand={onCommand}
+        onShowGroup={(gid) => setState(updateBookState(state, { group: gid }))}
+      />
+    );
+  else if (mode === 'list')
+    content = (
+      <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} />
+    );
+  else content = <CardView items={items} rights={list.rights} fields={fields} onCommand={onCommand} label={list.name} />;
+
+  return (
+    <>
+      <AppHeader />
+      <div className={s.shell}>
+        <div role="region" aria-label={list.name}>
+        <TopBar
+          list={list}
+          mode={mode}
+          onMode={onMode}
+          search={searchInput}
+          onSearch={setSearchInput}
+          open={openDialog}
+          total={data ? data.total : null}
+        />
+        <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />
+        </div>
+        <main className={s.body} aria-busy={loading}>
+          {loading && data && <Spinner size="extra-tiny" className={s.busy} aria-label={t('app.loading')} />}
+          {state.group && (
+            <div className={s.filters}>
+              <Subtitle2>{groupName ?? ''}</Subtitle2>
+              <Tag
+                dismissible
+                dismissIcon={{ 'aria-label': t('common.remove') }}
+                icon={<Dismiss20Regular />}
+                onClick={() => setState(updateBookState(state, { group: '' }))}
+                value="group"
+              >
+                {t('book.filterGroup', { name: groupName ?? state.group })}
+              </Tag>
+            </div>
+          )}
+          {content}
+        </main>
+        {!groupSections && data && data.total > 0 && (
+          <Pager
+            total={data.total}
+            page={state.page}
+            perPage={state.perPage}
+            onPage={onPage}
+            onPerPage={onPerPage}
+          />
+        )}
+      </div>
+      {error instanceof ApiError && error.status >= 500 && (
+        <MessageBar intent="error">
+          <MessageBarBody>{error.message}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Suspense fallback={null}>
+        {contactDialog && (
+          <ContactDialog
+            listId={listId}
+            list={list}
+            groups={groups}
+            initial={contactDialog}
+            onClose={() => setContactDialog(null)}
+            onSaved={(c, created) => {
+              notify.success(t(created ? 'book.created' : 'book.updated', { name: c.full_name }));
+              reload();
+            }}
+            onDelete={(c) => {
+              setContactDialog(null);
+              setToDelete(c);
+            }}
+            onGroupsChanged={loadGroups}
+          />
+        )}
+        {toDelete && (
+          <DeleteContactDialog
+            listId={listId}
+            contact={toDelete}
+            onClose={() => setToDelete(null)}
+            onDeleted={(c) => {
+              setToDelete(null);
+              notify.success(t('book.deleted', { name: c.full_name }));
+              reload();
+            }}
+          />
+        )}
+        {dialog === 'newGroup' && <NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} />}
+        {dialog === 'groups' && <GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} />}
+        {dialog === 'permissions' && <PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
+        {dialog === 'apikeys' && <ApiKeysDialog list={list} onClose={() => setDialog(null)} />}
+        {dialog === 'import' && <ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} />}
+        {dialog === 'export' && <ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} />}
+        {dialog === 'display' && <DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
+        {dialog === 'about' && <AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} />}
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { memo } from 'react';
+import {
+  makeStyles, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, tokens,
+} from '@fluentui/react-components';
+import type { Contact, Rights, SortField, SortOrder, VisibleField } from '../api/types';
+import { ContactMenu, type ContactCommand } from './ContactMenu';
+import { ActionLink, LiteAvatar } from './lite';
+import { useT } from '../i18n';
+
+const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
+
+const useStyles = makeStyles({
+  wrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4, overflowX: 'auto' },
+  table: { minWidth: '760px' },
+  row: { cursor: 'pointer' },
+  nameBtn: {
+    background: 'none', border: 'none', padding: 0, color: tokens.colorNeutralForeground1, fontFamily: 'inherit',
+    fontSize: 'inherit', fontWeight: tokens.fontWeightSemibold, cursor: 'pointer', textAlign: 'start',
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusSmall },
+  },
+  cell: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  actions: { width: '190px' },
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
+  actionsCell: { display: 'flex', gap: '2px', justifyContent: 'flex-end' },
+});
+
+export const TableView = memo(function TableView({
+  items, rights, fields, sort, order, onSort, onCommand, label,
+}: {
+  items: Contact[];
+  rights: Rights;
+  fields: VisibleField[];
+  sort: SortField;
+  order: SortOrder;
+  onSort: (f: SortField) => void;
+  onCommand: (c: ContactCommand, contact: Contact) => void;
+  label: string;
+}) {
+  const s = useStyles();
+  const t = useT();
+  const cols: string[] = ['full_name', ...fields];
+  const dir = order === 'asc' ? 'ascending' : 'descending';
+  return (
+    <div className={s.wrap}>
+      <Table className={s.table} aria-label={label} sortable size="medium">
+        <TableHeader>
+          <TableRow>
+            {cols.map((c) => (
+              <TableHeaderCell
+                key={c}
+                sortDirection={SORTABLE.has(c) && sort === c ? dir : undefined}
+                onClick={SORTABLE.has(c) ? () => onSort(c as SortField) : undefined}
+                sortable={SORTABLE.has(c)}
+                data-column={c}
+              >
+                {t(`field.${c}` as 'field.full_name')}
+              </TableHeaderCell>
+            ))}
+            <TableHeaderCell className={s.actions} sortable={false}>
+              <span className={s.hidden}>{t('book.actions')}</span>
+            </TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {items.map((c) => (
+            <TableRow key={c.id} className={s.row} onClick={() => onCommand('view', c)} data-contact-id={c.id}>
+              {cols.map((col) =>
+                col === 'full_name' ? (
+                  <TableCell key={col}>
+                    <TableCellLayout media={<LiteAvatar name={c.full_name} size={28} />}>
+                      <button type="button" data-contact-name className={s.nameBtn} onClick={(e) => { e.stopPropagation(); onCommand('view', c); }}>
+                        {c.full_name}
+                      </button>
+                    </TableCellLayout>
+                  </TableCell>
+                ) : (
+                  <TableCell key={col} className={s.cell}>
+                    {String((c as unknown as Record<string, unknown>)[col] ?? '')}
+                  </TableCell>
+                ),
+              )}
+              <TableCell>
+                <div className={s.actionsCell}>
+                  <ActionLink action="chat" contact={c} />
+                  <ActionLink action="call" contact={c} />
+                  <ActionLink action="email" contact={c} />
+                  <ActionLink action="meeting" contact={c} />
+                  <ContactMenu contact={c} rights={rights} onCommand={onCommand} />
+                </div>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+});

@@ -1,0 +1,376 @@
+// View / edit / create a contact, with inline validation, the server's 422 field
+// messages, and the 412 conflict flow (reload theirs, or overwrite with mine).
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  Avatar, Body1, Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
+  Field, Input, Link as FLink, makeStyles, MessageBar, MessageBarBody, Spinner, Tab, TabList, Tag, TagGroup, Text, Textarea, tokens,
+} from '@fluentui/react-components';
+import { api, ApiError } from '../../api/client';
+import { editableFields, emptyContactFields, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
+import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
+import { ActionButton } from '../actions';
+import { ConflictDialog } from './ConflictDialog';
+import { useI18n } from '../../i18n';
+import type { ActionKind } from '../../lib/deeplinks';
+import { safeHttpUrl } from '../../lib/deeplinks';
+
+type TabKey = 'contact' | 'company' | 'groups' | 'notes';
+const TAB_OF: Record<FieldKey, TabKey> = {
+  full_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
+  linkedin: 'contact', facebook: 'contact', x: 'contact', company: 'company', department: 'company',
+  'address.street': 'company', 'address.city': 'company', 'address.postal_code': 'company', 'address.state': 'company',
+  'address.country': 'company', notes: 'notes', groups: 'groups',
+};
+const ACTIONS: ActionKind[] = ['chat', 'call', 'email', 'meeting', 'website', 'linkedin', 'facebook', 'x'];
+
+const useStyles = makeStyles({
+  surface: { maxWidth: '720px', width: '100%' },
+  head: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'center' },
+  who: { display: 'flex', flexDirection: 'column', minWidth: 0 },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, marginTop: tokens.spacingVerticalM },
+  tabs: { marginTop: tokens.spacingVerticalM, marginBottom: tokens.spacingVerticalM },
+  panel: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, minHeight: '220px', alignContent: 'start' },
+  full: { gridColumn: '1 / -1' },
+  dl: { display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0, minHeight: '220px', alignContent: 'start' },
+  dt: { color: tokens.colorNeutralForeground3 },
+  dd: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
+  meta: { color: tokens.colorNeutralForeground3, display: 'block', marginTop: tokens.spacingVerticalM },
+  groupList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+});
+
+export interface ContactDialogProps {
+  listId: string;
+  list: ContactList;
+  groups: Group[];
+  initial: { mode: 'view' | 'edit' | 'new'; contact?: Contact };
+  onClose: () => void;
+  onSaved: (c: Contact, created: boolean) => void;
+  onDelete: (c: Contact) => void;
+  onGroupsChanged: () => void;
+}
+
+function setField(f: ContactFields, k: FieldKey, v: string): ContactFields {
+  if (k.startsWith('address.')) return { ...f, address: { ...f.address, [k.slice(8)]: v } };
+  return { ...f, [k]: v };
+}
+function getField(f: ContactFields, k: FieldKey): string {
+  if (k.startsWith('address.')) return f.address[k.slice(8) as keyof ContactFields['address']];
+  return (f as unknown as Record<string, string>)[k];
+}
+
+export default function ContactDialog({ listId, list, groups, initial, onClose, onSaved, onDelete }: ContactDialogProps) {
+  const s = useStyles();
+  const { t, formatDate } = useI18n();
+  const [mode, setMode] = useState(initial.mode);
+  const [contact, setContact] = useState<Contact | null>(initial.contact ?? null);
+  const [form, setForm] = useState<ContactFields>(() => (initial.contact ? editableFields(initial.contact) : emptyContactFields()));
+  const [touched, setTouched] = useState<Set<FieldKey>>(new Set());
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [tab, setTab] = useState<TabKey>('contact');
+  const [conflict, setConflict] = useState<Contact | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+
+  // Always work on the latest version (fresh ETag) of an existing contact.
+  useEffect(() => {
+    if (!initial.contact) return;
+    let live = true;
+    api.contact(listId, initial.contact.id).then(
+      (c) => {
+        if (!live) return;
+        setContact(c);
+        setForm((f) => (touched.size === 0 ? editableFields(c) : f));
+      },
+      (e: unknown) => live && e instanceof ApiError && e.status === 404 && setMessage(t('contact.gone')),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [listId, initial.contact?.id]);
+
+  const errors = useMemo(() => validateContact(form), [form]);
+  const valid = isValid(errors);
+  const editing = mode !== 'view';
+
+  const fieldMessage = (k: FieldKey): string | undefined => {
+    const code = errors[k];
+    if (code && (touched.has(k) || (k === 'full_name' && touched.size > 0))) return t(`valid.${code}`);
+    return serverErrors[k];
+  };
+
+  const change = (k: FieldKey, v: string) => {
+    setForm((f) => setField(f, k, v));
+    if (serverErrors[k]) setServerErrors(({ [k]: _drop, ...rest }) => rest);
+  };
+  const touch = (k: FieldKey) => setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
+
+  const save = async (overwriteVersion?: number) => {
+    setSaving(true);
+    setMessage(null);
+    const body = normalizeContact(form);
+    try {
+      let saved: Contact;
+      if (mode === 'new') saved = await api.createContact(listId, body);
+      else saved = await api.putContact(listId, contact!.id, overwriteVersion ?? contact!.version, body);
+      setConflict(null);
+      onSaved(saved, mode === 'new');
+      onClose();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) {
+        const current = (e.body as { error?: { current?: Contact } } | null)?.error?.current;
+        if (current) setConflict(current);
+        else {
+          // The server did not send the current version: fetch it.
+          try {
+            setConflict(await api.contact(listId, contact!.id));
+          } catch {
+            setMessage(e.message);
+          }
+        }
+      } else if (e instanceof ApiError && e.status === 422 && Object.keys(e.fields).length) {
+        setServerErrors(e.fields);
+        const first = Object.keys(e.fields)[0] as FieldKey;
+        if (TAB_OF[first]) setTab(TAB_OF[first]);
+        setMessage(e.message);
+      } else if (e instanceof ApiError && e.status === 404) {
+        setMessage(t('contact.gone'));
+      } else {
+        setMessage(e instanceof Error ? e.message : String(e));
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean } = {}) => {
+    const msg = fieldMessage(k);
+    return (
+      <Field
+        key={k}
+        label={t(`field.${k}` as 'field.full_name')}
+        required={opts.required}
+        validationMessage={msg}
+        validationState={msg ? 'error' : 'none'}
+        className={opts.full ? s.full : undefined}
+      >
+        <Input
+          type={opts.type ?? 'text'}
+          value={getField(form, k)}
+          onChange={(_, d) => change(k, d.value)}
+          onBlur={() => touch(k)}
+          autoFocus={opts.autoFocus}
+          name={k}
+          maxLength={300}
+        />
+      </Field>
+    );
+  };
+
+  const row = (k: FieldKey, value?: ReactNode) => {
+    const v = value ?? getField(form, k);
+    return (
+      <div key={k} style={{ display: 'contents' }}>
+        <dt className={s.dt}>{t(`field.${k}` as 'field.full_name')}</dt>
+        <dd className={s.dd}>{v || t('contact.empty')}</dd>
+      </div>
+    );
+  };
+  const linkRow = (k: 'website' | 'linkedin' | 'facebook' | 'x') => {
+    const v = form[k];
+    const href = safeHttpUrl(v);
+    return row(k, href ? <FLink href={href} target="_blank" rel="noopener noreferrer">{v}</FLink> : v);
+  };
+
+  const groupName = (id: string) => groups.find((g) => g.id === id)?.name ?? id;
+  const title = mode === 'new' ? t('contact.newTitle') : mode === 'edit' ? t('contact.editTitle') : form.full_name;
+
+  let panel: ReactNode;
+  if (tab === 'contact')
+    panel = editing ? (
+      <div className={s.panel}>
+        {input('full_name', { required: true, full: true, autoFocus: true })}
+        {input('job_title')}
+        {input('email', { type: 'email' })}
+        {input('mobile', { type: 'tel' })}
+        {input('phone', { type: 'tel' })}
+        {input('website', { type: 'url' })}
+        {input('linkedin', { type: 'url' })}
+        {input('facebook', { type: 'url' })}
+        {input('x', { type: 'url' })}
+      </div>
+    ) : (
+      <dl className={s.dl}>
+        {row('job_title')}
+        {row('email', form.email ? <FLink href={`mailto:${form.email}`}>{form.email}</FLink> : '')}
+        {row('mobile')}
+        {row('phone')}
+        {linkRow('website')}
+        {linkRow('linkedin')}
+        {linkRow('facebook')}
+        {linkRow('x')}
+      </dl>
+    );
+  else if (tab === 'company')
+    panel = editing ? (
+      <div className={s.panel}>
+        {input('company')}
+        {input('department')}
+        {input('address.street', { full: true })}
+        {input('address.postal_code')}
+        {input('address.city')}
+        {input('address.state')}
+        {input('address.country')}
+      </div>
+    ) : (
+      <dl className={s.dl}>
+        {row('company')}
+        {row('department')}
+        {row('address.street')}
+        {row('address.postal_code')}
+        {row('address.city')}
+        {row('address.state')}
+        {row('address.country')}
+      </dl>
+    );
+  else if (tab === 'groups')
+    panel = editing ? (
+      <div className={s.groupList} role="group" aria-label={t('field.groups')}>
+        {groups.length === 0 && <Body1>{t('contact.noGroups')}</Body1>}
+        {groups.map((g) => (
+          <Checkbox
+            key={g.id}
+            label={g.name}
+            checked={form.groups.includes(g.id)}
+            onChange={(_, d) =>
+              setForm((f) => ({ ...f, groups: d.checked ? [...f.groups, g.id] : f.groups.filter((x) => x !== g.id) }))
+            }
+          />
+        ))}
+      </div>
+    ) : form.groups.length === 0 ? (
+      <Body1>{t('contact.notInGroups')}</Body1>
+    ) : (
+      <TagGroup aria-label={t('field.groups')}>
+        {form.groups.map((g) => (
+          <Tag key={g} appearance="brand" value={g}>
+            {groupName(g)}
+          </Tag>
+        ))}
+      </TagGroup>
+    );
+  else
+    panel = editing ? (
+      <Field label={t('field.notes')} validationMessage={fieldMessage('notes')} validationState={fieldMessage('notes') ? 'error' : 'none'}>
+        <Textarea value={form.notes} onChange={(_, d) => change('notes', d.value)} onBlur={() => touch('notes')} rows={10} resize="vertical" />
+      </Field>
+    ) : (
+      <Body1 className={s.dd}>{form.notes || t('contact.noNotes')}</Body1>
+    );
+
+  const tabHasError = (k: TabKey) =>
+    (Object.keys(errors) as FieldKey[]).some((f) => TAB_OF[f] === k && (touched.has(f) || f === 'full_name' && touched.size > 0)) ||
+    Object.keys(serverErrors).some((f) => TAB_OF[f as FieldKey] === k);
+
+  return (
+    <>
+      <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
+        <DialogSurface className={s.surface} aria-label={title}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (editing && valid && !saving) void save();
+            }}
+          >
+            <DialogBody>
+              <DialogTitle>
+                {mode === 'view' ? (
+                  <span className={s.head}>
+                    <Avatar name={form.full_name} color="colorful" size={56} aria-hidden />
+                    <span className={s.who}>
+                      <Text size={500} weight="semibold">{form.full_name}</Text>
+                      <Caption1>{[form.job_title, form.company].filter(Boolean).join(' · ')}</Caption1>
+                    </span>
+                  </span>
+                ) : (
+                  title
+                )}
+              </DialogTitle>
+              <DialogContent>
+                {mode === 'view' && (
+                  <div className={s.actions} role="group" aria-label={form.full_name}>
+                    {ACTIONS.map((a) => (
+                      <ActionButton key={a} action={a} contact={form} showLabel size="small" />
+                    ))}
+                  </div>
+                )}
+                {message && (
+                  <MessageBar intent="error" style={{ marginTop: tokens.spacingVerticalM }}>
+                    <MessageBarBody>{message}</MessageBarBody>
+                  </MessageBar>
+                )}
+                <TabList className={s.tabs} selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabKey)}>
+                  {(['contact', 'company', 'groups', 'notes'] as TabKey[]).map((k) => (
+                    <Tab key={k} value={k} aria-invalid={editing && tabHasError(k) ? true : undefined}>
+                      {t(`contact.tab${k[0].toUpperCase()}${k.slice(1)}` as 'contact.tabContact')}
+                      {editing && tabHasError(k) ? ' •' : ''}
+                    </Tab>
+                  ))}
+                </TabList>
+                <div role="tabpanel" aria-label={t(`contact.tab${tab[0].toUpperCase()}${tab.slice(1)}` as 'contact.tabContact')}>
+                  {panel}
+                </div>
+                {contact && mode === 'view' && (
+                  <Caption1 className={s.meta}>
+                    {t('contact.updatedBy', { name: contact.updated_by?.name ?? '', date: formatDate(contact.updated_at) })}
+                  </Caption1>
+                )}
+                {editing && !valid && touched.size > 0 && (
+                  <Caption1 className={s.meta} role="status">{t('contact.fixErrors')}</Caption1>
+                )}
+              </DialogContent>
+              <DialogActions>
+                {mode === 'view' ? (
+                  <>
+                    {list.rights.delete && contact && (
+                      <Button onClick={() => onDelete(contact)}>{t('common.delete')}</Button>
+                    )}
+                    <Button onClick={onClose}>{t('common.close')}</Button>
+                    {list.rights.modify && contact && (
+                      <Button appearance="primary" onClick={() => setMode('edit')}>
+                        {t('common.edit')}
+                      </Button>
+                    )}
+                  </>
+                ) : (
+                  <>
+                    <Button onClick={onClose}>{t('common.cancel')}</Button>
+                    <Button appearance="primary" type="submit" disabled={!valid || saving} icon={saving ? <Spinner size="tiny" /> : undefined}>
+                      {t('common.save')}
+                    </Button>
+                  </>
+                )}
+              </DialogActions>
+            </DialogBody>
+          </form>
+        </DialogSurface>
+      </Dialog>
+      {conflict && (
+        <ConflictDialog
+          mine={normalizeContact(form)}
+          theirs={conflict}
+          groups={groups}
+          onReload={() => {
+            setContact(conflict);
+            setForm(editableFields(conflict));
+            setTouched(new Set());
+            setConflict(null);
+          }}
+          onOverwrite={() => void save(conflict.version)}
+          onCancel={() => setConflict(null)}
+          busy={saving}
+        />
+      )}
+    </>
+  );
+}

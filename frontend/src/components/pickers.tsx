@@ -1,0 +1,91 @@
+// Search-as-you-type pickers for people (known users of the org) and contacts of a list.
+import { useEffect, useState } from 'react';
+import { Avatar, Combobox, Option, makeStyles, tokens, Caption1 } from '@fluentui/react-components';
+import { api } from '../api/client';
+import type { Contact, User } from '../api/types';
+import { useDebounced } from '../book/useContacts';
+
+const useStyles = makeStyles({
+  opt: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  col: { display: 'flex', flexDirection: 'column' },
+});
+
+export function UserPicker({ label, exclude, onPick, placeholder }: { label: string; exclude: string[]; onPick: (u: User) => void; placeholder?: string }) {
+  const s = useStyles();
+  const [q, setQ] = useState('');
+  const dq = useDebounced(q, 200);
+  const [users, setUsers] = useState<User[]>([]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.users(dq, ctrl.signal).then((r) => setUsers(r.items), () => undefined);
+    return () => ctrl.abort();
+  }, [dq]);
+  const shown = users.filter((u) => !exclude.includes(u.oid));
+  return (
+    <Combobox
+      aria-label={label}
+      placeholder={placeholder ?? label}
+      value={q}
+      freeform
+      onChange={(e) => setQ(e.target.value)}
+      onOptionSelect={(_, d) => {
+        const u = users.find((x) => x.oid === d.optionValue);
+        if (u) onPick(u);
+        setQ('');
+      }}
+      selectedOptions={[]}
+    >
+      {shown.map((u) => (
+        <Option key={u.oid} value={u.oid} text={u.display_name}>
+          <span className={s.opt}>
+            <Avatar name={u.display_name} size={24} />
+            <span className={s.col}>
+              {u.display_name}
+              <Caption1>{u.upn || u.email}</Caption1>
+            </span>
+          </span>
+        </Option>
+      ))}
+    </Combobox>
+  );
+}
+
+export function ContactPicker({ listId, label, exclude, onPick }: { listId: string; label: string; exclude: Set<string>; onPick: (c: Contact) => void }) {
+  const s = useStyles();
+  const [q, setQ] = useState('');
+  const dq = useDebounced(q, 200);
+  const [items, setItems] = useState<Contact[]>([]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.contacts(listId, { q: dq, per_page: 20 }, ctrl.signal).then((r) => setItems(r.items), () => undefined);
+    return () => ctrl.abort();
+  }, [listId, dq]);
+  const shown = items.filter((c) => !exclude.has(c.id));
+  return (
+    <Combobox
+      aria-label={label}
+      placeholder={label}
+      value={q}
+      freeform
+      onChange={(e) => setQ(e.target.value)}
+      onOptionSelect={(_, d) => {
+        const c = items.find((x) => x.id === d.optionValue);
+        if (c) onPick(c);
+        setQ('');
+      }}
+      selectedOptions={[]}
+    >
+      {shown.map((c) => (
+        <Option key={c.id} value={c.id} text={c.full_name}>
+          <span className={s.opt}>
+            <Avatar name={c.full_name} size={24} color="colorful" />
+            <span className={s.col}>
+              {c.full_name}
+              <Caption1>{[c.job_title, c.company].filter(Boolean).join(' · ')}</Caption1>
+            </span>
+          </span>
+        </Option>
+      ))}
+    </Combobox>
+  );
+}

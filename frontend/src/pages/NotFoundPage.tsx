@@ -1,0 +1,15 @@
+import { Button } from '@fluentui/react-components';
+import { EmptyState } from '../components/ui';
+import { navigate } from '../app/router';
+import { useT } from '../i18n';
+
+export function NotFoundPage() {
+  const t = useT();
+  return (
+    <EmptyState title="404" body={location.pathname}>
+      <Button appearance="primary" onClick={() => navigate('/')}>
+        {t('book.allLists')}
+      </Button>
+    </EmptyState>
+  );
+}
