@@ -50,3 +50,45 @@ tok=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/v1/demo/token" -H 'content-type
 curl -s -o /dev/null -XPOST "http://127.0.0.1:$PORT/api/v1/login" -H "authorization: Bearer $tok"
 wrk -t2 -c64 -d15s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/me"
 echo "RSS after load: $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB"
+
+# Import over HTTP: 100,000-row CSV and xlsx (xlsx written by openpyxl when installed), upload to job done.
+python3 - "$DIR" <<'PY'
+import sys, csv, os
+d = sys.argv[1]
+rows = [["Full Name", "Job Title", "Email", "Mobile", "Company", "Department", "City", "Notes", "Groups"]]
+for i in range(100_000):
+    rows.append([f"Person {i} Müller", "Buyer", f"p{i}@example.com", f"06 {i % 100:02d} {i // 100 % 100:02d} 00 00",
+                 f"Company {i % 2000}", "Sales", "Lyon", "Met at the fair", f"Group {i % 5}"])
+with open(os.path.join(d, "import.csv"), "w", newline="") as f:
+    csv.writer(f).writerows(rows)
+try:
+    import openpyxl
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for r in rows:
+        ws.append(r)
+    wb.save(os.path.join(d, "import.xlsx"))
+except ImportError:
+    pass
+PY
+for f in import.csv import.xlsx; do
+  [ -f "$DIR/$f" ] || continue
+  list=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/v1/lists" -H "authorization: Bearer $tok" -H 'content-type: application/json'          -d "{\"name\":\"$f\"}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+  t0=$(date +%s%N)
+  job=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/v1/lists/$list/imports" -H "authorization: Bearer $tok" --data-binary "@$DIR/$f" \
+        | python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])')
+  until curl -s "http://127.0.0.1:$PORT/api/v1/jobs/$job" -H "authorization: Bearer $tok" | grep -q '"status":"succeeded"\|"status":"failed"'; do sleep 0.05; done
+  t1=$(date +%s%N)
+  echo "import $f (100,000 rows), upload to job done: $(( (t1 - t0) / 1000000 )) ms; $(curl -s "http://127.0.0.1:$PORT/api/v1/jobs/$job" -H "authorization: Bearer $tok" | grep -o '"imported":[0-9]*')"
+  echo "RSS after import: $(grep VmHWM /proc/$PID/status | awk '{print $2}') kB peak"
+  for fmt in xlsx csv vcf; do
+    t0=$(date +%s%N)
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/lists/$list/export?format=$fmt" -H "authorization: Bearer $tok"
+    t1=$(date +%s%N)
+    echo "export $fmt of 100,000 contacts: $(( (t1 - t0) / 1000000 )) ms"
+  done
+  # A search under load on the 100,000-contact list.
+  wrk -t2 -c32 -d10s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/lists/$list/contacts?q=mull%20comp&per_page=50" | grep -E "Requests/sec|Latency"
+  break
+done
+echo "peak RSS: $(grep VmHWM /proc/$PID/status | awk '{print $2}') kB"

@@ -94,7 +94,8 @@ pub struct Session {
 }
 
 /// Refresh the caller's profile from the token (and the directory when configured).
-#[utoipa::path(post, path = "/api/v1/login", tag = "session", responses((status = 200, body = Session), (status = 401)),
+#[utoipa::path(post, path = "/api/v1/login", tag = "session",
+    responses((status = 200, body = Session), (status = 401), (status = 403, description = "consent_required: the user must grant consent (Entra)")),
     security(("bearer" = [])))]
 pub async fn login(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<Session>> {
     p.require_user()?;
