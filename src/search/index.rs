@@ -6,21 +6,20 @@
 //! queries intersect with `live`, and a compaction renumbers everything once dead docs exceed
 //! 1/8 of the doc space, so the waste stays bounded.
 
+use super::SortKey;
 use super::columns::Columns;
-use super::digits::{DigitTokens, MAX_DIGITS, is_long_digits, prefix_keys};
-use super::fold::{Tokens, fold, fold_split, letter_slot, phone_key, slot_letter};
-use super::perm::{Perm, top_k};
-use super::{GroupFilter, Order, Query, QueryResult, SortKey};
+use super::digits::{DigitTokens, MAX_DIGITS, is_long_digits};
+use super::fold::{Tokens, fold, fold_split, phone_key};
+use super::perm::Perm;
 use crate::model::{Contact, ContactId, GroupId};
-use roaring::{MultiOps, RoaringBitmap};
-use std::borrow::Cow;
+use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
 
-const LETTERS: usize = 27;
+pub(super) const LETTERS: usize = 27;
 /// Precomputed single-character prefixes: 'a'..='z', '0'..='9'.
 const PREFIX1: usize = 36;
 
-fn prefix1_slot(b: u8) -> Option<usize> {
+pub(super) fn prefix1_slot(b: u8) -> Option<usize> {
     match b {
         b'a'..=b'z' => Some((b - b'a') as usize),
         b'0'..=b'9' => Some(26 + (b - b'0') as usize),
@@ -29,45 +28,45 @@ fn prefix1_slot(b: u8) -> Option<usize> {
 }
 
 #[derive(Default)]
-struct GroupEntry {
+pub(super) struct GroupEntry {
     /// Folded tokens of the group's name (joined and split), matched like contact tokens.
-    tokens: Vec<Box<str>>,
+    pub(super) tokens: Vec<Box<str>>,
     /// Doc numbers of the members; may hold dead docs (intersect with `live`).
-    members: RoaringBitmap,
+    pub(super) members: RoaringBitmap,
 }
 
 pub struct ListIndex {
-    cols: Columns,
-    live: RoaringBitmap,
-    dead: u32,
+    pub(super) cols: Columns,
+    pub(super) live: RoaringBitmap,
+    pub(super) dead: u32,
     /// Docs ordered by (contact id, doc): id -> doc lookup in 4 bytes per contact
     /// (a HashMap costs ~40 at a million entries).
-    by_id: Perm,
+    pub(super) by_id: Perm,
     /// Token -> docs containing it (may include dead docs). Sorted, so a prefix is a range.
     /// Two kinds of nearly-unique tokens are kept elsewhere: long digit runs in `digits`, and
     /// the e-mail's joined form / the mobile's digits, found through their sort permutations.
-    terms: BTreeMap<Box<str>, RoaringBitmap>,
-    digits: DigitTokens,
+    pub(super) terms: BTreeMap<Box<str>, RoaringBitmap>,
+    pub(super) digits: DigitTokens,
     /// Live docs having a token that starts with a given character (exact: a dead doc is
     /// removed from the 36 bitmaps), and their rail counts: a 1-letter query, typed on every
     /// first keystroke of search-as-you-type, then costs no set operation at all.
-    prefix1: Vec<RoaringBitmap>,
-    prefix1_letters: Vec<[u64; LETTERS]>,
+    pub(super) prefix1: Vec<RoaringBitmap>,
+    pub(super) prefix1_letters: Vec<[u64; LETTERS]>,
     /// Live docs per rail letter (exact: maintained on removal, since the letter is known).
-    letters: Vec<RoaringBitmap>,
-    groups: HashMap<GroupId, GroupEntry>,
+    pub(super) letters: Vec<RoaringBitmap>,
+    pub(super) groups: HashMap<GroupId, GroupEntry>,
     /// Live docs without any group (exact).
-    no_group: RoaringBitmap,
+    pub(super) no_group: RoaringBitmap,
     /// One sorted permutation per sort key, indexed by `SortKey::slot`.
-    perms: Vec<Perm>,
-    scratch: Tokens,
+    pub(super) perms: Vec<Perm>,
+    pub(super) scratch: Tokens,
     /// Thresholds (lowered by tests to exercise compaction and permutation merges).
-    compact_min: u32,
-    merge_min: usize,
+    pub(super) compact_min: u32,
+    pub(super) merge_min: usize,
     /// True while `build` adds docs: sorted structures are sorted once at the end.
-    bulk: bool,
+    pub(super) bulk: bool,
     /// Paging strategy: None = cheapest; tests force Some(true) = walk, Some(false) = select.
-    force_walk: Option<bool>,
+    pub(super) force_walk: Option<bool>,
 }
 
 impl Default for ListIndex {
@@ -301,200 +300,6 @@ impl ListIndex {
         self.dead = 0;
     }
 
-    /// Docs having a token that starts with `w` (dead docs included).
-    fn word_docs(&self, w: &str) -> Cow<'_, RoaringBitmap> {
-        let groups = self.groups_matching(w);
-        let base: Cow<'_, RoaringBitmap> =
-            match (w.len(), prefix1_slot(w.as_bytes()[0])) {
-                (1, Some(s)) => Cow::Borrowed(&self.prefix1[s]),
-                _ => {
-                    let range = self.terms.range::<str, _>((std::ops::Bound::Included(w), std::ops::Bound::Unbounded));
-                    let mut bm = range.take_while(|(t, _)| t.starts_with(w)).map(|(_, bm)| bm).union();
-                    if w.len() <= SHORT {
-                        // Deferred tokens are covered by their indexed heads (see `add_doc`).
-                        return self.with_groups(Cow::Owned(bm), groups);
-                    }
-                    let cols = &self.cols;
-                    let wb = w.as_bytes();
-                    // E-mails starting with w: a run of the e-mail order (empty e-mails sort last).
-                    let email = &self.perms[SortKey::Email.slot()];
-                    let mut extra: Vec<u32> = email
-                        .range(|d| !cols.email(d).is_empty() && cols.email(d) < wb, |d| cols.email(d).starts_with(wb))
-                        .collect();
-                    if w.len() <= MAX_DIGITS && is_digits(w) {
-                        // Mobiles whose digits start with w: a key range of the mobile order.
-                        let (lo, hi) = prefix_keys(w);
-                        let mobile = &self.perms[SortKey::Mobile.slot()];
-                        extra.extend(mobile.range(
-                            |d| cols.mobile(d).wrapping_sub(1) < lo - 1,
-                            |d| (lo..=hi).contains(&cols.mobile(d)),
-                        ));
-                        self.digits.prefix(w, &mut extra);
-                    }
-                    // Docs from orders come unsorted: sort once, then one bulk union (inserting them
-                    // one by one into the bitmap costs ~100 ns each).
-                    extra.sort_unstable();
-                    extra.dedup();
-                    if !extra.is_empty() {
-                        bm |= RoaringBitmap::from_sorted_iter(extra).unwrap_or_default();
-                    }
-                    Cow::Owned(bm)
-                }
-            };
-        self.with_groups(base, groups)
-    }
-
-    fn with_groups<'a>(
-        &'a self,
-        base: Cow<'a, RoaringBitmap>,
-        groups: Vec<&'a RoaringBitmap>,
-    ) -> Cow<'a, RoaringBitmap> {
-        if groups.is_empty() { base } else { Cow::Owned(std::iter::once(base.as_ref()).chain(groups).union()) }
-    }
-
-    /// Live docs matching all `words` and the group filter, with their rail counts.
-    fn matches(&self, words: &[&str], group: Option<GroupFilter>) -> (Cow<'_, RoaringBitmap>, [u64; LETTERS]) {
-        let mut counts = [0u64; LETTERS];
-        // Rail counts by reading each match's letter byte: O(|m|), sequential since m iterates
-        // in doc order. (roaring's array-array intersection_len merges both arrays, so 27 of
-        // them cost O(docs), ~4 ms at 1M, whatever |m|.)
-        let count = |m: &RoaringBitmap, counts: &mut [u64; LETTERS]| {
-            for d in m.iter() {
-                counts[self.cols.letter_slot(d)] += 1;
-            }
-        };
-        if words.is_empty() && group.is_none() {
-            counts.iter_mut().zip(&self.letters).for_each(|(n, bm)| *n = bm.len());
-            return (Cow::Borrowed(&self.live), counts);
-        }
-        // A lone 1-character word (the first keystroke of search-as-you-type, up to every doc):
-        // the exact prefix1 bitmap and its maintained counts, plus the members of groups whose
-        // name matches that lack such a token themselves.
-        if let ([w], None) = (words, group)
-            && w.len() == 1
-            && let Some(s) = prefix1_slot(w.as_bytes()[0])
-        {
-            counts = self.prefix1_letters[s];
-            let named = self.groups_matching(w);
-            if named.is_empty() {
-                return (Cow::Borrowed(&self.prefix1[s]), counts);
-            }
-            let mut extra = named.into_iter().union();
-            extra -= &self.prefix1[s];
-            extra &= &self.live;
-            count(&extra, &mut counts);
-            extra |= &self.prefix1[s];
-            return (Cow::Owned(extra), counts);
-        }
-        let mut sets: Vec<Cow<'_, RoaringBitmap>> = words.iter().map(|w| self.word_docs(w)).collect();
-        match group {
-            Some(GroupFilter::Group(g)) => match self.groups.get(&g) {
-                Some(e) => sets.push(Cow::Borrowed(&e.members)),
-                None => sets.push(Cow::Owned(RoaringBitmap::new())),
-            },
-            Some(GroupFilter::NoGroup) => sets.push(Cow::Borrowed(&self.no_group)),
-            None => {}
-        }
-        sets.sort_by_key(|s| s.len());
-        let mut it = sets.into_iter();
-        let mut m = it.next().map(Cow::into_owned).unwrap_or_default();
-        for s in it {
-            if m.is_empty() {
-                break;
-            }
-            m &= s.as_ref();
-        }
-        m &= &self.live;
-        count(&m, &mut counts);
-        (Cow::Owned(m), counts)
-    }
-
-    fn groups_matching(&self, w: &str) -> Vec<&RoaringBitmap> {
-        self.groups.values().filter(|g| g.tokens.iter().any(|t| t.starts_with(w))).map(|g| &g.members).collect()
-    }
-
-    pub fn query(&self, q: &Query) -> QueryResult {
-        let folded = fold(&q.q);
-        let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-        words.sort_unstable();
-        words.dedup();
-        // A word that is a prefix of another word is implied by it: skip the broader one.
-        let words: Vec<&str> = words
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| !words[i + 1..].iter().any(|o| o.starts_with(**w)))
-            .map(|(_, w)| *w)
-            .collect();
-
-        let (m, counts) = self.matches(&words, q.group);
-        let letters: BTreeMap<char, usize> = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(slot, n)| (slot_letter(slot), *n as usize))
-            .collect();
-
-        let r: Cow<'_, RoaringBitmap> = match q.letter {
-            None => m,
-            Some(l) => match letter_slot(l) {
-                Some(s) => Cow::Owned(m.as_ref() & &self.letters[s]),
-                None => Cow::Owned(RoaringBitmap::new()),
-            },
-        };
-        let total = r.len() as usize;
-        let ids = self.page(&r, q).into_iter().map(|d| self.cols.ids[d as usize]).collect();
-        QueryResult { ids, total, letters }
-    }
-
-    /// The docs of `r` on the requested page, choosing the cheaper of two strategies:
-    /// walking the key's permutation (cost ~ need * docs / |r| membership tests) or selecting
-    /// the top `need` among all matches (cost ~ |r|).
-    fn page(&self, r: &RoaringBitmap, q: &Query) -> Vec<u32> {
-        let total = r.len() as usize;
-        let need = q.offset.saturating_add(q.limit);
-        if q.limit == 0 || q.offset >= total {
-            return Vec::new();
-        }
-        let desc = q.order == Order::Desc;
-        // Measured at 1M docs: selecting costs ~100-150 ns per match (random reads of the sort
-        // values, many ties on the 8-byte prefix), a walk step (read the permutation, test
-        // membership in a small bitmap) ~20-35 ns, and a walk takes ~need * docs / total steps
-        // when matches are spread evenly over the order.
-        let docs = self.cols.len();
-        let steps = (need.min(total) as f64 * docs as f64 / total as f64) as usize;
-        let walk = self.force_walk.unwrap_or(need < total && steps < 5 * total);
-        if walk {
-            // Matches may cluster in the order (e.g. "zo..." sorted by name); past 4x the
-            // expected steps, give up and select (cost then bounded by ~5x the selection).
-            let budget = if self.force_walk.is_some() { usize::MAX } else { steps.saturating_mul(4).max(4096) };
-            // Sorting by name with a letter filter: the matches are one run of the order.
-            let cols = &self.cols;
-            let first = |d: u32| cols.name.get(d).first().copied();
-            let found = match q.letter.and_then(letter_slot).filter(|&s| s < 26 && q.sort == SortKey::FullName) {
-                Some(s) => {
-                    let l = b'a' + s as u8;
-                    let p = &self.perms[q.sort.slot()];
-                    p.walk(
-                        cols,
-                        q.sort,
-                        desc,
-                        r,
-                        need,
-                        |d| first(d).is_some_and(|b| b < l),
-                        |d| first(d) == Some(l),
-                        budget,
-                    )
-                }
-                None => self.perms[q.sort.slot()].walk(cols, q.sort, desc, r, need, |_| false, |_| true, budget),
-            };
-            if let Some(mut v) = found {
-                v.drain(..q.offset.min(v.len()));
-                return v;
-            }
-        }
-        top_k(&self.cols, q.sort, desc, r, q.offset, q.limit)
-    }
-
     #[cfg(test)]
     pub(crate) fn with_thresholds(mut self, compact_min: u32, merge_min: usize, force_walk: Option<bool>) -> Self {
         self.compact_min = compact_min;
@@ -538,7 +343,7 @@ impl ListIndex {
 }
 
 /// Words up to this length never consult the e-mail / mobile orders nor the digit table.
-const SHORT: usize = 3;
+pub(super) const SHORT: usize = 3;
 
 fn add_term(terms: &mut BTreeMap<Box<str>, RoaringBitmap>, t: &str, d: u32) {
     match terms.get_mut(t) {
@@ -551,7 +356,7 @@ fn add_term(terms: &mut BTreeMap<Box<str>, RoaringBitmap>, t: &str, d: u32) {
     }
 }
 
-fn is_digits(t: &str) -> bool {
+pub(super) fn is_digits(t: &str) -> bool {
     t.bytes().all(|b| b.is_ascii_digit())
 }
 

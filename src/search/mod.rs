@@ -13,14 +13,17 @@
 //!   of `asc`, so they come first there.
 //! - `letters`: counts per rail letter over q + group (not the letter filter), non-zero only.
 //!
-//! Layout: see `index.rs` (docs, postings), `perm.rs` (sorted permutations), `columns.rs`
-//! (sort values), `fold.rs` (text rules).
+//! Layout: `index.rs` (doc numbers, postings, updates, compaction), `query.rs` (lookups,
+//! filters, rail counts, paging), `perm.rs` (sorted permutations), `columns.rs` (sort values),
+//! `digits.rs` (long digit tokens), `fold.rs` (text rules). Measurements and design notes:
+//! docs/PERFORMANCE-search.md.
 
 mod columns;
 mod digits;
 mod fold;
 mod index;
 mod perm;
+mod query;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

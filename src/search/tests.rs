@@ -256,3 +256,22 @@ fn more_than_65536_distinct_values_widen_the_id_column() {
     assert_eq!(r.ids, vec![id(n - 1), id(n - 2)]);
     assert_eq!(search(&ix, "c065999"), vec![id(65_999)]);
 }
+
+#[test]
+fn walk_gives_up_on_clustered_matches_and_letter_runs_are_exact() {
+    // 10,000 "A..." then 3,000 "Z..." names: a walk by name for "z" would scan 10,000 misses
+    // first; it must give up and select instead, with the same result.
+    let mut ix = ListIndex::build(
+        (0..13_000u128).map(|i| named(i, &format!("{} {i:05}", if i < 10_000 { "Aa" } else { "Zz" }))),
+        [],
+    );
+    let expect: Vec<ContactId> = (10_000..10_050).map(id).collect();
+    assert_eq!(ix.query(&Query { q: "z".into(), ..Default::default() }).ids, expect);
+    assert_eq!(ix.query(&Query { letter: Some('Z'), ..Default::default() }).ids, expect);
+    // New docs (pending, not yet merged) inside the letter run, in both orders.
+    ix.upsert(&named(20_000, "Zz 00000"));
+    let r = ix.query(&Query { letter: Some('Z'), limit: 2, ..Default::default() });
+    assert_eq!((r.ids, r.total), (vec![id(20_000), id(10_000)], 3_001));
+    let r = ix.query(&Query { letter: Some('A'), order: Order::Desc, limit: 2, ..Default::default() });
+    assert_eq!(r.ids, vec![id(9_999), id(9_998)]);
+}
