@@ -121,6 +121,9 @@ pub struct AuthConfig {
     pub demo_token_ttl_secs: u64,
     /// Clock skew tolerated on exp/nbf, in seconds.
     pub leeway_secs: u64,
+    /// PEM file of extra certificate authorities trusted when calling the identity provider and
+    /// Graph (an in-house PKI); empty = the built-in public roots only.
+    pub ca_file: PathBuf,
     pub entra: EntraConfig,
     pub oidc: OidcConfig,
 }
@@ -131,6 +134,7 @@ impl Default for AuthConfig {
             mode: AuthMode::Demo,
             demo_token_ttl_secs: 8 * 3600,
             leeway_secs: 60,
+            ca_file: PathBuf::new(),
             entra: EntraConfig::default(),
             oidc: OidcConfig::default(),
         }
@@ -179,6 +183,8 @@ pub struct OidcConfig {
     pub user_id_claim: String,
     pub name_claim: String,
     pub username_claim: String,
+    /// Scopes the browser asks for when signing in outside Teams (space separated).
+    pub scopes: String,
 }
 
 impl Default for OidcConfig {
@@ -192,6 +198,7 @@ impl Default for OidcConfig {
             user_id_claim: "sub".into(),
             name_claim: "name".into(),
             username_claim: "preferred_username".into(),
+            scopes: "openid profile email".into(),
         }
     }
 }

@@ -70,7 +70,7 @@ impl AppState {
         let server_key = auth::demo::secret_file(dir, "server-key").map_err(io)?;
         let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute);
         let leeway = i64::try_from(config.auth.leeway_secs).unwrap_or(60);
-        let http = http_client().map_err(|e| StartError::Auth(format!("cannot create the HTTP client: {e}")))?;
+        let http = http_client(&config.auth.ca_file)?;
         let auth = match config.auth.mode {
             AuthMode::Demo => {
                 let secret = auth::demo::load_or_create_secret(dir).map_err(io)?;
@@ -101,12 +101,33 @@ impl AppState {
 }
 
 /// Short timeouts: a slow identity provider must fail fast rather than hold requests.
-fn http_client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+fn http_client(ca_file: &std::path::Path) -> Result<reqwest::Client, StartError> {
+    let mut b = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .connect_timeout(Duration::from_secs(3))
-        .user_agent(concat!("contactpro/", env!("CARGO_PKG_VERSION")))
-        .build()
+        .user_agent(concat!("contactpro/", env!("CARGO_PKG_VERSION")));
+    if !ca_file.as_os_str().is_empty() {
+        let bad = |why: String| StartError::Auth(format!("auth.ca_file {}: {why}", ca_file.display()));
+        let pem = std::fs::read(ca_file).map_err(|e| bad(e.to_string()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(bad("no PEM certificate in the file".into()));
+        }
+        for c in certs {
+            b = b.add_root_certificate(c);
+        }
+    }
+    b.build().map_err(|e| StartError::Auth(format!("cannot create the HTTP client: {e}")))
+}
+
+/// Origins the browser must reach to sign in outside Teams (added to the CSP's connect-src).
+fn idp_origins(auth: &config::AuthConfig) -> Vec<String> {
+    let url = match auth.mode {
+        config::AuthMode::Entra => &auth.entra.authority,
+        config::AuthMode::Oidc => &auth.oidc.issuer,
+        config::AuthMode::Demo => return Vec::new(),
+    };
+    web::origin_of(url).into_iter().filter(|o| o != "https://login.microsoftonline.com").collect()
 }
 
 pub fn router(state: AppState) -> axum::Router {
@@ -118,7 +139,7 @@ pub fn router(state: AppState) -> axum::Router {
     let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
     axum::Router::new()
         .merge(api::routes(state.clone()))
-        .merge(web::routes())
+        .merge(web::routes(web::csp(&idp_origins(&state.config.auth))))
         // Until the response head is sent: long exports stream past it, imports run as jobs.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -128,6 +128,24 @@ async fn tenants_outside_allowed_tenants_are_refused() {
     assert_eq!(s, 401, "{v}");
     assert_eq!(error_code(&v), "unauthorized");
     assert_eq!(app.orgs_on_disk(), vec![format!("{CONTOSO}.redb")]);
+    // Outside Teams the browser signs in against that one tenant.
+    let (_, info) = app.anonymous().get("/api/v1/info").await;
+    assert_eq!(info["entra"]["tenant"], CONTOSO, "{info}");
+}
+
+#[tokio::test]
+async fn the_browser_signs_in_to_any_work_account_when_any_tenant_is_allowed() {
+    let idp = Idp::start(&["key-1"]).await;
+    let app = start(&idp, ManualClock::new(), |_| {}).await;
+    let (s, info) = app.anonymous().get("/api/v1/info").await;
+    assert_eq!(s, 200);
+    assert_eq!(info["auth_mode"], "entra");
+    assert_eq!(info["entra"]["tenant"], "organizations", "{info}");
+    assert_eq!(info["entra"]["authority"], idp.url.as_str());
+    let r = reqwest::get(format!("{}/", app.url)).await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let origin = reqwest::Url::parse(&idp.url).unwrap().origin().ascii_serialization();
+    assert!(csp.split([' ', ';']).any(|s| s == origin), "{csp}");
 }
 
 #[tokio::test]

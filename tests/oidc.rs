@@ -109,3 +109,58 @@ async fn bad_oidc_settings_refuse_to_start() {
     cfg.auth.oidc.fixed_org = "Not-A-Guid".into();
     assert!(contactpro::AppState::new(cfg, contactpro::clock::system()).is_err());
 }
+
+/// An in-house CA for the identity provider: a file that is missing or holds no certificate stops
+/// the start with the setting's name; a real PEM certificate is accepted.
+#[tokio::test]
+async fn the_extra_ca_file_is_checked_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |ca: &std::path::Path| {
+        let mut cfg = test_config(dir.path());
+        cfg.auth.mode = contactpro::config::AuthMode::Oidc;
+        cfg.auth.oidc.issuer = "https://id.example".into();
+        cfg.auth.oidc.audience = AUDIENCE.into();
+        cfg.auth.oidc.fixed_org = CONTOSO.into();
+        cfg.auth.ca_file = ca.to_owned();
+        cfg
+    };
+    let missing = dir.path().join("missing.pem");
+    let err = contactpro::AppState::new(config(&missing), contactpro::clock::system()).err().unwrap().to_string();
+    assert!(err.contains("auth.ca_file") && err.contains("missing.pem"), "{err}");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let err = contactpro::AppState::new(config(&junk), contactpro::clock::system()).err().unwrap().to_string();
+    assert!(err.contains("auth.ca_file"), "{err}");
+    let good = dir.path().join("ca.pem");
+    let ca = rcgen::generate_simple_self_signed(vec!["id.example".into()]).unwrap();
+    std::fs::write(&good, ca.cert.pem()).unwrap();
+    assert!(contactpro::AppState::new(config(&good), contactpro::clock::system()).is_ok());
+}
+
+/// The browser signs in outside Teams: it needs the issuer, client id and scopes before sign-in,
+/// and the page's CSP must let it reach the issuer (and nothing else new).
+#[tokio::test]
+async fn the_browser_learns_how_to_sign_in() {
+    let idp = Idp::start(&["key-1"]).await;
+    let app = start(&idp, ManualClock::new(), |c| {
+        c.auth.oidc.fixed_org = CONTOSO.into();
+        c.auth.oidc.client_id = "contactpro-spa".into();
+        c.auth.oidc.scopes = "openid profile contactpro".into();
+    })
+    .await;
+    let (s, v) = app.anonymous().get("/api/v1/info").await;
+    assert_eq!(s, 200);
+    assert_eq!(v["auth_mode"], "oidc");
+    assert_eq!(
+        v["oidc"],
+        json!({"issuer": idp.url, "client_id": "contactpro-spa", "scopes": "openid profile contactpro"})
+    );
+
+    let r = reqwest::get(format!("{}/auth/callback?code=x&state=y", app.url)).await.unwrap();
+    assert_eq!(r.status(), 200, "the callback route is the web app");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let connect = csp.split(';').find(|d| d.trim_start().starts_with("connect-src")).unwrap();
+    let origin = reqwest::Url::parse(&idp.url).unwrap().origin().ascii_serialization();
+    assert!(connect.split_whitespace().any(|s| s == origin), "{csp}");
+    assert!(!csp.contains(&format!("{origin}/")), "an origin, not a URL: {csp}");
+}

@@ -7,9 +7,10 @@ import { App } from './app/App';
 import { resumeSession, SessionProvider } from './app/session';
 import { NotifyProvider } from './app/notify';
 import { I18nProvider } from './i18n';
-import { LANG_STORAGE_KEY, pickLang, type Lang } from './i18n/core';
+import { LANG_STORAGE_KEY, pickLang, translate, type Lang } from './i18n/core';
 import { api } from './api/client';
 import { setTokenProvider, tokenProviderFor } from './auth';
+import { completeBrowserSignIn, configureBrowserSignIn, isCallback, loaderFor } from './auth/browser';
 import { detectHost, onTeamsThemeChange, type HostInfo } from './teams/teams';
 import { themeForBrowser, themeForTeams, type ThemeName } from './lib/theme';
 import type { Info, LoginResponse } from './api/types';
@@ -77,8 +78,6 @@ async function boot() {
     return;
   }
   setTokenProvider(tokenProviderFor(info.auth_mode, host.inTeams));
-  const session = resumeSession();
-  session.catch(() => undefined);
   let stored: string | null = null;
   try {
     stored = localStorage.getItem(LANG_STORAGE_KEY);
@@ -86,6 +85,17 @@ async function boot() {
     /* ignore */
   }
   const lang = pickLang(stored, host.context?.app.locale, navigator.language);
+  configureBrowserSignIn(host.inTeams ? null : loaderFor(info));
+  // Back from the identity provider: exchange the code first, then resume as usual. A failed
+  // exchange (expired, replayed or forged response) leaves the callback address and says why.
+  const signedIn = isCallback() && !host.inTeams
+    ? completeBrowserSignIn().catch((e: Error) => {
+        window.history.replaceState(null, '', '/');
+        throw new Error(`${translate(lang, 'auth.callbackFailed')} (${e.message})`);
+      })
+    : Promise.resolve(null);
+  const session = signedIn.then(() => resumeSession());
+  session.catch(() => undefined);
   document.documentElement.lang = lang;
   root.render(
     <StrictMode>

@@ -58,9 +58,17 @@ pub async fn info(State(state): State<AppState>) -> Json<Info> {
     Json(Info {
         version: crate::VERSION,
         auth_mode: a.mode,
-        entra: (a.mode == AuthMode::Entra)
-            .then(|| json!({ "client_id": a.entra.client_id, "authority": a.entra.authority, "app_id_uri": a.entra.app_id_uri })),
-        oidc: (a.mode == AuthMode::Oidc).then(|| json!({ "issuer": a.oidc.issuer, "client_id": a.oidc.client_id })),
+        // The browser signs in against one tenant when only one is allowed, else any work account.
+        entra: (a.mode == AuthMode::Entra).then(|| {
+            let tenant = match a.entra.allowed_tenants.as_slice() {
+                [one] => one.as_str(),
+                _ => "organizations",
+            };
+            json!({ "client_id": a.entra.client_id, "authority": a.entra.authority, "app_id_uri": a.entra.app_id_uri,
+                    "tenant": tenant })
+        }),
+        oidc: (a.mode == AuthMode::Oidc)
+            .then(|| json!({ "issuer": a.oidc.issuer, "client_id": a.oidc.client_id, "scopes": a.oidc.scopes })),
     })
 }
 

@@ -29,7 +29,11 @@ export function freePort() {
   });
 }
 
-export async function startServer() {
+/**
+ * `opts.serve`: run `contactpro serve` (the configured sign-in) instead of `demo`, with `opts.env`
+ * (CONTACTPRO_* settings) added to the environment.
+ */
+export async function startServer(opts = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpro-e2e-'));
@@ -39,7 +43,8 @@ export async function startServer() {
   } else {
     const bin = path.resolve(repo, process.env.CONTACTPRO_BIN ?? 'target/release/contactpro');
     if (!fs.existsSync(bin)) throw new Error(`server binary not found: ${bin} (build it with cargo build --release, set CONTACTPRO_BIN, or run with E2E_SERVER=mock)`);
-    proc = spawn(bin, ['demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...(opts.env ?? {}) };
+    proc = spawn(bin, [opts.serve ? 'serve' : 'demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dataDir });
   }
   let log = '';
   proc.stdout.on('data', (d) => (log += d));

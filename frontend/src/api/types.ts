@@ -5,8 +5,8 @@ export type AuthMode = 'demo' | 'entra' | 'oidc';
 export interface Info {
   version: string;
   auth_mode: AuthMode;
-  entra: { client_id: string; authority: string } | null;
-  oidc: { issuer: string; client_id: string } | null;
+  entra: { client_id: string; authority: string; app_id_uri: string; tenant: string } | null;
+  oidc: { issuer: string; client_id: string; scopes: string } | null;
 }
 
 export interface Persona {

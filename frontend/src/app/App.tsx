@@ -4,13 +4,14 @@ import { matchRoute, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { HomePage } from '../pages/HomePage';
 import { ListPage } from '../book/ListPage';
-import { SignInPage } from '../pages/SignInPage';
+import { ConsentPage, SignInPage } from '../pages/SignInPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useT } from '../i18n';
 
 const DemoPage = lazy(() => import('../pages/DemoPage'));
 const ConfigPage = lazy(() => import('../pages/ConfigPage'));
 const ApiDocsPage = lazy(() => import('../pages/ApiDocsPage'));
+const LegalPage = lazy(() => import('../pages/LegalPage'));
 
 const useStyles = makeStyles({
   root: {
@@ -42,6 +43,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   }, [demoRedirect, loc.pathname, loc.search]);
   if (auth.status === 'checking' || demoRedirect) return <Loading />;
   if (auth.status === 'signedOut') return <SignInPage reason={auth.reason} />;
+  if (auth.status === 'consent') return <ConsentPage />;
   return <>{children}</>;
 }
 
@@ -56,6 +58,10 @@ export function App() {
       break;
     case 'signin':
       page = <SignInPage />;
+      break;
+    case 'privacy':
+    case 'terms':
+      page = <LegalPage which={route.name} />;
       break;
     case 'apidocs':
       page = <ApiDocsPage />;

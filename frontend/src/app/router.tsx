@@ -44,6 +44,8 @@ export type Route =
   | { name: 'demo' }
   | { name: 'signin' }
   | { name: 'apidocs' }
+  | { name: 'privacy' }
+  | { name: 'terms' }
   | { name: 'notfound' };
 
 export function matchRoute(pathname: string): Route {
@@ -53,6 +55,10 @@ export function matchRoute(pathname: string): Route {
   if (p === '/demo') return { name: 'demo' };
   if (p === '/signin') return { name: 'signin' };
   if (p === '/docs/api') return { name: 'apidocs' };
+  if (p === '/privacy') return { name: 'privacy' };
+  if (p === '/terms') return { name: 'terms' };
+  // /auth/callback is consumed at start-up (auth/browser.ts) and replaced by the page the user wanted.
+  if (p === '/auth/callback') return { name: 'home' };
   const m = /^\/lists\/([^/]+)$/.exec(p);
   if (m) return { name: 'list', id: decodeURIComponent(m[1]) };
   return { name: 'notfound' };

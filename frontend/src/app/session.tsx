@@ -1,6 +1,6 @@
 // Who is signed in, in which host, against which server.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { Info, LoginResponse, User } from '../api/types';
 import { clearSession, currentProvider, getToken, onSessionCleared } from '../auth';
 import type { HostInfo } from '../teams/teams';
@@ -8,13 +8,15 @@ import type { HostInfo } from '../teams/teams';
 export type AuthState =
   | { status: 'checking' }
   | { status: 'signedOut'; reason?: string }
+  /** The token is good but the server needs the user's consent to read their profile (Entra). */
+  | { status: 'consent' }
   | { status: 'signedIn'; user: User; orgId: string };
 
 interface Session {
   info: Info;
   host: HostInfo;
   auth: AuthState;
-  /** After a token was obtained (demo persona): POST /login and remember the user. */
+  /** After a token was obtained (demo persona, consent granted): POST /login and remember the user. */
   completeSignIn: () => Promise<void>;
   signOut: () => void;
 }
@@ -48,7 +50,16 @@ export function SessionProvider({ info, host, initial, children }: { info: Info;
   const [auth, setAuth] = useState<AuthState>({ status: 'checking' });
 
   const completeSignIn = useCallback(async () => {
-    const res = await api.login();
+    let res: LoginResponse;
+    try {
+      res = await api.login();
+    } catch (e) {
+      if (isConsentRequired(e)) {
+        setAuth({ status: 'consent' });
+        return;
+      }
+      throw e;
+    }
     try {
       sessionStorage.setItem(LOGGED_IN_KEY, '1');
     } catch {
@@ -64,7 +75,11 @@ export function SessionProvider({ info, host, initial, children }: { info: Info;
         if (cancelled) return;
         setAuth(res ? { status: 'signedIn', user: res.user, orgId: res.org.id } : { status: 'signedOut' });
       },
-      (e: unknown) => !cancelled && setAuth({ status: 'signedOut', reason: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => {
+        if (cancelled) return;
+        if (isConsentRequired(e)) setAuth({ status: 'consent' });
+        else setAuth({ status: 'signedOut', reason: e instanceof Error ? e.message : String(e) });
+      },
     );
     return () => {
       cancelled = true;
@@ -87,6 +102,11 @@ export function SessionProvider({ info, host, initial, children }: { info: Info;
   const signOut = useCallback(() => clearSession(), []);
   const v = useMemo(() => ({ info, host, auth, completeSignIn, signOut }), [info, host, auth, completeSignIn, signOut]);
   return <Ctx.Provider value={v}>{children}</Ctx.Provider>;
+}
+
+/** POST /login answered 403 consent_required (Entra: Graph needs the user's consent). */
+export function isConsentRequired(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 403 && e.code === 'consent_required';
 }
 
 export function useSession(): Session {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoProvider, jwtExpiry, teamsProvider, tokenProviderFor } from './index';
-import { oidcProvider } from './oidc';
+import { browserProvider } from './browser';
 
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
@@ -10,8 +10,8 @@ describe('auth', () => {
     expect(tokenProviderFor('demo', true)).toBe(demoProvider);
     expect(tokenProviderFor('entra', true)).toBe(teamsProvider);
     expect(tokenProviderFor('oidc', true)).toBe(teamsProvider);
-    expect(tokenProviderFor('entra', false)).toBe(oidcProvider);
-    expect(tokenProviderFor('oidc', false)).toBe(oidcProvider);
+    expect(tokenProviderFor('entra', false)).toBe(browserProvider);
+    expect(tokenProviderFor('oidc', false)).toBe(browserProvider);
   });
   it('reads a JWT expiry', () => {
     expect(jwtExpiry(`h.${b64({ exp: 1234 })}.s`)).toBe(1234);

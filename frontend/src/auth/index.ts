@@ -5,9 +5,9 @@
 //          so two browser windows can be two different people).
 // - teams: teams-js authentication.getAuthToken() (SSO), retried with silent:false on
 //          consent errors. Never redirects inside the tab iframe.
-// - oidc:  placeholder until the standalone OIDC sign-in is built (see auth/oidc.ts).
+// - oidc:  outside Teams in the entra and oidc modes, the browser's own sign-in (auth/browser.ts).
 
-import { oidcProvider } from './oidc';
+import { browserProvider } from './browser';
 
 export interface TokenProvider {
   kind: 'demo' | 'teams' | 'oidc';
@@ -15,6 +15,8 @@ export interface TokenProvider {
   getToken(): Promise<string | null>;
   /** Forgets the token (sign out, or after a 401). */
   clear(): void;
+  /** Asks the user to grant the permissions the server needs (after a 403 consent_required). */
+  requestConsent?(): Promise<void>;
 }
 
 const DEMO_KEY = 'contactpro.token';
@@ -87,6 +89,11 @@ export const teamsProvider: TokenProvider = {
   clear() {
     teamsCached = null;
   },
+  async requestConsent() {
+    const { authentication } = await import('@microsoft/teams-js');
+    // Non-silent: Teams shows its consent pop-up for the permissions the app registration asks for.
+    teamsCached = await authentication.getAuthToken({ silent: false });
+  },
 };
 
 export class AuthError extends Error {}
@@ -102,7 +109,7 @@ export function tokenProviderFor(mode: 'demo' | 'entra' | 'oidc', inTeams: boole
   // A demo server only trusts its own tokens, even when the page is framed by Teams.
   if (mode === 'demo') return demoProvider;
   if (inTeams) return teamsProvider;
-  return oidcProvider;
+  return browserProvider;
 }
 
 export function currentProvider(): TokenProvider {

@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{Mn as t,Mt as n,Nt as r,cn as i}from"./i18n-CYvUHwEs.js";var a=e(t(),1);function o(){let{targetDocument:e}=i(),t=a.useRef(null);return a.useEffect(()=>{let i=e?.defaultView;if(i){let e=n(i);return t.current=e,()=>{r(e),t.current=null}}},[e]),t}export{o as t};
