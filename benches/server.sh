@@ -2,10 +2,14 @@
 # Server benchmarks for docs/PERFORMANCE.md: start-to-ready with 1,000 organizations on disk,
 # idle RSS, release binary size, and GET /api/v1/me throughput under wrk.
 # Usage: benches/server.sh   (needs wrk: apt-get install -y wrk)
+#        ONLY=import benches/server.sh   (only the HTTP import/export section)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -q
-BIN=target/release/contactpro
+# BIN=path/to/contactpro compares another build (e.g. before/after a change) without rebuilding.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -q
+  BIN=target/release/contactpro
+fi
 DIR=$(mktemp -d)
 PORT=${PORT:-18123}
 trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
@@ -21,6 +25,7 @@ wait_ready() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "binary size: $(stat -c %s $BIN) bytes"
 
+if [ "${ONLY:-all}" = all ]; then
 # 1,000 organizations on disk, each created through the API (token + login writes its database).
 start; wait_ready
 for i in $(seq 1 1000); do
@@ -50,6 +55,12 @@ tok=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/v1/demo/token" -H 'content-type
 curl -s -o /dev/null -XPOST "http://127.0.0.1:$PORT/api/v1/login" -H "authorization: Bearer $tok"
 wrk -t2 -c64 -d15s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT/api/v1/me"
 echo "RSS after load: $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB"
+else
+  start; wait_ready
+  tok=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/v1/demo/token" -H 'content-type: application/json' \
+        -d '{"tid":"00000000-0000-4000-8000-000000000001","oid":"u1","name":"User 1","upn":"u1@example.com"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  curl -s -o /dev/null -XPOST "http://127.0.0.1:$PORT/api/v1/login" -H "authorization: Bearer $tok"
+fi
 
 # Import over HTTP: 100,000-row CSV and xlsx (xlsx written by openpyxl when installed), upload to job done.
 python3 - "$DIR" <<'PY'

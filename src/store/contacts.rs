@@ -176,7 +176,7 @@ impl OrgStore {
         check(&l, actor, Action::Add)?;
         Self::check_groups_exist(&txn, list, &fields.groups)?;
         let c = Contact {
-            id: ContactId::new_random(),
+            id: ContactId::new_time_ordered(),
             fields,
             created_at: now,
             created_by: actor.display.clone(),
@@ -355,7 +355,7 @@ impl OrgStore {
                             )));
                         }
                         let c = Contact {
-                            id: ContactId::new_random(),
+                            id: ContactId::new_time_ordered(),
                             fields,
                             created_at: now,
                             created_by: actor.display.clone(),
