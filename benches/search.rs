@@ -221,9 +221,12 @@ enum Class {
     PageName,
     PageCompany,
     Letters,
+    WordsByCompany,
+    GroupByDepartment,
+    LetterByJob,
 }
 
-const CLASSES: [(Class, &str); 8] = [
+const CLASSES: [(Class, &str); 11] = [
     (Class::Selective, "1 word, selective (last name)"),
     (Class::Letter, "1 letter, broad (\"a\")"),
     (Class::TwoWords, "2 words (first + last prefix)"),
@@ -232,6 +235,9 @@ const CLASSES: [(Class, &str); 8] = [
     (Class::PageName, "no q, first page by name"),
     (Class::PageCompany, "no q, first page by company"),
     (Class::Letters, "rail counts (2-letter q, group)"),
+    (Class::WordsByCompany, "2 words, sorted by company"),
+    (Class::GroupByDepartment, "group filter, sorted by department"),
+    (Class::LetterByJob, "1 letter, sorted by job title"),
 ];
 
 fn gen_query(r: &mut Rng, class: Class, sample: &[Contact], groups: &[GroupId]) -> Query {
@@ -263,8 +269,29 @@ fn gen_query(r: &mut Rng, class: Class, sample: &[Contact], groups: &[GroupId]) 
             q.group = Some(GroupFilter::Group(groups[r.below(groups.len())]));
             q.limit = 0;
         }
+        Class::WordsByCompany => {
+            q.q = format!("{} {}", pre(&words[0], 2), pre(words.last().unwrap(), 2));
+            q.sort = SortKey::Company;
+        }
+        Class::GroupByDepartment => {
+            q.group = Some(GroupFilter::Group(groups[r.below(groups.len())]));
+            q.sort = SortKey::Department;
+        }
+        Class::LetterByJob => {
+            q.q = ["a", "m", "s", "d", "c", "l"][r.below(6)].to_string();
+            q.sort = SortKey::JobTitle;
+        }
     }
-    if r.chance(10) && matches!(class, Class::PageName | Class::PageCompany) {
+    if r.chance(10)
+        && matches!(
+            class,
+            Class::PageName
+                | Class::PageCompany
+                | Class::WordsByCompany
+                | Class::GroupByDepartment
+                | Class::LetterByJob
+        )
+    {
         q.order = Order::Desc;
     }
     q

@@ -1,8 +1,9 @@
 //! Per-document sort values, stored column-wise and compactly, and the one comparator.
 //!
 //! Why columns: a per-contact struct of Strings costs ~24 bytes of header per field plus an
-//! allocation each; here names and e-mails live in one byte arena each, low-cardinality values
-//! (company, department, job title) are interned to a u16/u32, the mobile is a u64 of its digits.
+//! allocation each; here names and e-mail local parts live in byte arenas (with 2-byte offsets),
+//! e-mail domains and low-cardinality values (company, department, job title) are interned to a
+//! u16/u32, the mobile is a u64 of its digits.
 
 use super::SortKey;
 use super::fold::{fold, phone_key};
@@ -10,32 +11,238 @@ use crate::model::{Contact, ContactId};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-/// Append-only strings addressed by doc number: one arena and one end offset per doc.
+/// Docs per block of [`StrCol`] offsets.
+const BLOCK: usize = 64;
+
+/// Append-only strings addressed by doc number: one arena, and per doc its end offset stored as
+/// a u16 relative to the start of its block of 64 docs (plus one u32 base per block): ~2 bytes
+/// per doc instead of 4. A block whose strings exceed 64 KiB (names of 1,000+ bytes on average)
+/// widens the column to absolute u32 ends.
 #[derive(Default)]
 pub(crate) struct StrCol {
     bytes: Vec<u8>,
-    ends: Vec<u32>,
+    ends: Ends,
+}
+
+enum Ends {
+    /// `base[b]` = arena offset where block `b` starts; `rel[d]` = end of doc d - base of its block.
+    Narrow {
+        base: Vec<u32>,
+        rel: Vec<u16>,
+    },
+    Wide(Vec<u32>),
+}
+
+impl Default for Ends {
+    fn default() -> Self {
+        Ends::Narrow { base: Vec::new(), rel: Vec::new() }
+    }
 }
 
 impl StrCol {
     pub fn push(&mut self, s: &str) {
+        let start = self.bytes.len();
         self.bytes.extend_from_slice(s.as_bytes());
-        self.ends.push(self.bytes.len() as u32);
+        let end = self.bytes.len();
+        let n = self.len();
+        let widen = match &mut self.ends {
+            Ends::Narrow { base, rel } => {
+                if n.is_multiple_of(BLOCK) {
+                    base.push(start as u32);
+                }
+                match u16::try_from(end - base[n / BLOCK] as usize) {
+                    Ok(r) => {
+                        rel.push(r);
+                        false
+                    }
+                    Err(_) => true,
+                }
+            }
+            Ends::Wide(w) => {
+                w.push(end as u32);
+                false
+            }
+        };
+        if widen {
+            let mut wide: Vec<u32> = (0..n).map(|d| self.end_of(d) as u32).collect();
+            wide.push(end as u32);
+            self.ends = Ends::Wide(wide);
+        }
     }
 
+    fn len(&self) -> usize {
+        match &self.ends {
+            Ends::Narrow { rel, .. } => rel.len(),
+            Ends::Wide(w) => w.len(),
+        }
+    }
+
+    #[inline]
+    fn end_of(&self, d: usize) -> usize {
+        match &self.ends {
+            Ends::Narrow { base, rel } => base[d / BLOCK] as usize + usize::from(rel[d]),
+            Ends::Wide(w) => w[d] as usize,
+        }
+    }
+
+    #[inline]
     pub fn get(&self, doc: u32) -> &[u8] {
         let d = doc as usize;
-        let start = if d == 0 { 0 } else { self.ends[d - 1] as usize };
-        &self.bytes[start..self.ends[d] as usize]
+        let start = match &self.ends {
+            Ends::Narrow { base, rel } => {
+                if d.is_multiple_of(BLOCK) {
+                    base[d / BLOCK] as usize
+                } else {
+                    base[d / BLOCK] as usize + usize::from(rel[d - 1])
+                }
+            }
+            Ends::Wide(w) => {
+                if d == 0 {
+                    0
+                } else {
+                    w[d - 1] as usize
+                }
+            }
+        };
+        &self.bytes[start..self.end_of(d)]
     }
 
     fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 4
+        self.bytes.capacity()
+            + match &self.ends {
+                Ends::Narrow { base, rel } => base.capacity() * 4 + rel.capacity() * 2,
+                Ends::Wide(w) => w.capacity() * 4,
+            }
     }
 
     fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
-        self.ends.shrink_to_fit();
+        match &mut self.ends {
+            Ends::Narrow { base, rel } => {
+                base.shrink_to_fit();
+                rel.shrink_to_fit();
+            }
+            Ends::Wide(w) => w.shrink_to_fit(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_wide(&self) -> bool {
+        matches!(self.ends, Ends::Wide(_))
+    }
+}
+
+/// Strings interned without order (e-mail domains): id 0 is the empty string.
+pub(crate) struct Pool {
+    values: Vec<Box<str>>,
+    map: HashMap<Box<str>, u32>,
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Self { values: vec!["".into()], map: HashMap::new() }
+    }
+}
+
+impl Pool {
+    fn intern(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.into());
+        self.map.insert(s.into(), id);
+        id
+    }
+
+    #[inline]
+    fn get(&self, id: u32) -> &[u8] {
+        self.values[id as usize].as_bytes()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let strings: usize = self.values.iter().map(|v| v.len()).sum();
+        strings * 2 + self.values.capacity() * 16 + self.map.capacity() * 21
+    }
+}
+
+/// A folded e-mail stored in two parts (local part in an arena, domain interned): behaves as
+/// the bytes of `local` followed by `domain`.
+#[derive(Clone, Copy)]
+pub(crate) struct Email<'a> {
+    pub local: &'a [u8],
+    pub domain: &'a [u8],
+}
+
+impl Email<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.local.is_empty() && self.domain.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.local.len() + self.domain.len()
+    }
+
+    /// Byte `i` of the whole e-mail.
+    fn byte(&self, i: usize) -> u8 {
+        if i < self.local.len() { self.local[i] } else { self.domain[i - self.local.len()] }
+    }
+
+    pub fn starts_with(&self, p: &[u8]) -> bool {
+        match p.split_at_checked(self.local.len()) {
+            Some((head, tail)) => head == self.local && self.domain.starts_with(tail),
+            None => self.local.starts_with(p),
+        }
+    }
+
+    /// True when `t` (a token: no spaces) is the e-mail's first word.
+    pub fn first_word_is(&self, t: &[u8]) -> bool {
+        !t.is_empty() && self.starts_with(t) && (self.len() == t.len() || self.byte(t.len()) == b' ')
+    }
+
+    /// Byte-wise comparison of the whole e-mails.
+    pub fn cmp(&self, other: &Email<'_>) -> Ordering {
+        cmp_parts([self.local, self.domain], [other.local, other.domain])
+    }
+
+    pub fn cmp_bytes(&self, b: &[u8]) -> Ordering {
+        cmp_parts([self.local, self.domain], [b, &[]])
+    }
+
+    fn first8(&self) -> [u8; 8] {
+        let mut k = [0u8; 8];
+        let n = self.local.len().min(8);
+        k[..n].copy_from_slice(&self.local[..n]);
+        let m = self.domain.len().min(8 - n);
+        k[n..n + m].copy_from_slice(&self.domain[..m]);
+        k
+    }
+}
+
+/// Compares the concatenations `a[0] ++ a[1]` and `b[0] ++ b[1]` without building them.
+fn cmp_parts(a: [&[u8]; 2], b: [&[u8]; 2]) -> Ordering {
+    let (mut ai, mut bi) = (0, 0);
+    let (mut x, mut y) = (a[0], b[0]);
+    loop {
+        while x.is_empty() && ai < 1 {
+            ai += 1;
+            x = a[ai];
+        }
+        while y.is_empty() && bi < 1 {
+            bi += 1;
+            y = b[bi];
+        }
+        if x.is_empty() || y.is_empty() {
+            return (!x.is_empty()).cmp(&!y.is_empty());
+        }
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            Ordering::Equal => (x, y) = (&x[n..], &y[n..]),
+            o => return o,
+        }
     }
 }
 
@@ -150,7 +357,11 @@ pub(crate) struct Columns {
     /// Rail slot per doc (1 byte): counting letters of a few thousand matches reads this
     /// sequentially instead of chasing name offsets.
     letter: Vec<u8>,
-    email: StrCol,
+    /// The folded e-mail as its local part (arena) + its domain (interned: most e-mail bytes
+    /// are the few domains of the companies in a list). See [`split_email`].
+    email_local: StrCol,
+    email_domain: IdCol,
+    domains: Pool,
     mobile: Vec<u64>,
     updated: Vec<i64>,
     job: IdCol,
@@ -159,6 +370,21 @@ pub(crate) struct Columns {
     jobs: Interner,
     companies: Interner,
     departments: Interner,
+}
+
+/// Splits a folded e-mail into (local part, domain): the domain is the folded text after the
+/// last '@' when the folded e-mail ends with it, else empty. `local + domain == fold(email)`
+/// always holds, so sorting and prefix search see exactly the folded e-mail.
+pub(crate) fn split_email(email: &str) -> (String, String) {
+    let mut folded = fold(email);
+    if let Some(at) = email.rfind('@') {
+        let domain = fold(&email[at + 1..]);
+        if !domain.is_empty() && folded.ends_with(&domain) {
+            folded.truncate(folded.len() - domain.len());
+            return (folded, domain);
+        }
+    }
+    (folded, String::new())
 }
 
 /// Empty values sort after non-empty ones (in ascending order).
@@ -178,7 +404,9 @@ impl Columns {
         self.ids.push(c.id);
         self.name.push(&name);
         self.letter.push(super::fold::letter_slot_of_folded(&name) as u8);
-        self.email.push(&fold(&f.email));
+        let (local, domain) = split_email(&f.email);
+        self.email_local.push(&local);
+        self.email_domain.push(self.domains.intern(&domain));
         self.mobile.push(phone_key(&fold(&f.mobile)));
         self.updated.push(c.updated_at.0);
         self.job.push(self.jobs.intern(&fold(&f.job_title)));
@@ -196,8 +424,8 @@ impl Columns {
         usize::from(self.letter[doc as usize])
     }
 
-    pub fn email(&self, doc: u32) -> &[u8] {
-        self.email.get(doc)
+    pub fn email(&self, doc: u32) -> Email<'_> {
+        Email { local: self.email_local.get(doc), domain: self.domains.get(self.email_domain.get(doc as usize)) }
     }
 
     /// The mobile's `phone_key` (0 = no digits).
@@ -209,6 +437,7 @@ impl Columns {
     pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
         let mut next = Columns {
             jobs: std::mem::take(&mut self.jobs),
+            domains: std::mem::take(&mut self.domains),
             companies: std::mem::take(&mut self.companies),
             departments: std::mem::take(&mut self.departments),
             ..Default::default()
@@ -221,7 +450,8 @@ impl Columns {
             next.ids.push(self.ids[i]);
             next.name.push(std::str::from_utf8(self.name.get(d)).unwrap_or_default());
             next.letter.push(self.letter[i]);
-            next.email.push(std::str::from_utf8(self.email.get(d)).unwrap_or_default());
+            next.email_local.push(std::str::from_utf8(self.email_local.get(d)).unwrap_or_default());
+            next.email_domain.push(self.email_domain.get(i));
             next.mobile.push(self.mobile[i]);
             next.updated.push(self.updated[i]);
             next.job.push(self.job.get(i));
@@ -236,7 +466,8 @@ impl Columns {
         self.ids.shrink_to_fit();
         self.name.shrink();
         self.letter.shrink_to_fit();
-        self.email.shrink();
+        self.email_local.shrink();
+        self.email_domain.shrink();
         self.mobile.shrink_to_fit();
         self.updated.shrink_to_fit();
         self.job.shrink();
@@ -259,7 +490,13 @@ impl Columns {
                 // 0 = no digits: sorts last.
                 self.mobile[i].wrapping_sub(1).cmp(&self.mobile[j].wrapping_sub(1))
             }
-            SortKey::Email => cmp_bytes_empty_last(self.email.get(a), self.email.get(b)),
+            SortKey::Email => {
+                let (x, y) = (self.email(a), self.email(b));
+                match (x.is_empty(), y.is_empty()) {
+                    (false, false) => x.cmp(&y),
+                    (p, q) => p.cmp(&q),
+                }
+            }
             SortKey::UpdatedAt => self.updated[i].cmp(&self.updated[j]),
         };
         primary
@@ -281,13 +518,14 @@ impl Columns {
             // Strings of <=7 bytes get a length-free key; "ab" < "ab\0" cannot occur (no NULs).
             u64::from_be_bytes(k)
         };
+        let email8 = |e: Email<'_>| if e.is_empty() { u64::MAX } else { u64::from_be_bytes(e.first8()) };
         match key {
             SortKey::FullName => bytes8(self.name.get(doc)),
             SortKey::JobTitle => u64::from(self.jobs.rank(self.job.get(i))),
             SortKey::Company => u64::from(self.companies.rank(self.company.get(i))),
             SortKey::Department => u64::from(self.departments.rank(self.department.get(i))),
             SortKey::Mobile => self.mobile[i].wrapping_sub(1),
-            SortKey::Email => bytes8(self.email.get(doc)),
+            SortKey::Email => email8(self.email(doc)),
             // Flip the sign bit so that i64 order becomes u64 order.
             SortKey::UpdatedAt => (self.updated[i] as u64) ^ (1 << 63),
         }
@@ -297,7 +535,9 @@ impl Columns {
         self.ids.capacity() * 16
             + self.name.heap_bytes()
             + self.letter.capacity()
-            + self.email.heap_bytes()
+            + self.email_local.heap_bytes()
+            + self.email_domain.heap_bytes()
+            + self.domains.heap_bytes()
             + self.mobile.capacity() * 8
             + self.updated.capacity() * 8
             + self.job.heap_bytes()

@@ -216,7 +216,6 @@ impl ListIndex {
         // you type); their first SHORT characters are indexed as a term instead, unless a
         // term of the doc already starts with them (then any short word matching is covered).
         let email = self.cols.email(d);
-        let email_first = email.split(|&b| b == b' ').next().unwrap_or_default();
         let mobile = self.cols.mobile(d);
         let letter = self.cols.letter_slot(d);
         let mut termed: Vec<&str> = Vec::new();
@@ -227,7 +226,7 @@ impl ListIndex {
             {
                 self.prefix1_letters[s][letter] += 1;
             }
-            if t.as_bytes() == email_first || (t.len() <= MAX_DIGITS && is_digits(t) && phone_key(t) == mobile) {
+            if email.first_word_is(t.as_bytes()) || (t.len() <= MAX_DIGITS && is_digits(t) && phone_key(t) == mobile) {
                 deferred.push(t);
             } else if is_long_digits(t) {
                 self.digits.insert(t, d, self.merge_min, self.bulk);

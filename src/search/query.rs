@@ -28,7 +28,13 @@ impl ListIndex {
                     // E-mails starting with w: a run of the e-mail order (empty e-mails sort last).
                     let email = &self.perms[SortKey::Email.slot()];
                     let mut extra: Vec<u32> = email
-                        .range(|d| !cols.email(d).is_empty() && cols.email(d) < wb, |d| cols.email(d).starts_with(wb))
+                        .range(
+                            |d| {
+                                let e = cols.email(d);
+                                !e.is_empty() && e.cmp_bytes(wb) == std::cmp::Ordering::Less
+                            },
+                            |d| cols.email(d).starts_with(wb),
+                        )
                         .collect();
                     if w.len() <= MAX_DIGITS && is_digits(w) {
                         // Mobiles whose digits start with w: a key range of the mobile order.

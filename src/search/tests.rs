@@ -275,3 +275,148 @@ fn walk_gives_up_on_clustered_matches_and_letter_runs_are_exact() {
     let r = ix.query(&Query { letter: Some('A'), order: Order::Desc, limit: 2, ..Default::default() });
     assert_eq!(r.ids, vec![id(9_999), id(9_998)]);
 }
+
+#[test]
+fn emails_split_into_local_part_and_shared_domain_behave_as_one_string() {
+    use super::columns::split_email;
+    assert_eq!(split_email("Anne.Dupont@Acme.fr"), ("annedupont".into(), "acmefr".into()));
+    assert_eq!(split_email("no-at-sign.example"), ("noatsignexample".into(), String::new()));
+    assert_eq!(split_email("odd @ domain @"), ("odd domain".into(), String::new()));
+    assert_eq!(split_email("a@b c"), ("a".into(), "b c".into()));
+    let mail = |n: u128, e: &str| {
+        contact(n, ContactFields { full_name: format!("N{n}"), email: e.into(), ..Default::default() })
+    };
+    let mut ix = ListIndex::build(
+        [
+            mail(1, "abc@a.fr"),
+            mail(2, "ab@c.fr"),
+            mail(3, "ab@cd.fr"),
+            mail(4, ""),
+            mail(5, "zed@a.fr"),
+            mail(6, "ab"),
+            mail(7, "abcafr@x"),
+        ],
+        [],
+    );
+    ix.upsert(&mail(8, "abc@a.fr"));
+    // Folded: abcafr (1, 8), abcfr (2), abcdfr (3), "" (4), zedafr (5), ab (6), abcafrx (7).
+    let by_email = |order| ix.query(&Query { sort: SortKey::Email, order, limit: 10, ..Default::default() }).ids;
+    assert_eq!(by_email(Order::Asc), [6, 1, 8, 7, 3, 2, 5, 4].map(id));
+    assert_eq!(by_email(Order::Desc), [4, 5, 2, 3, 7, 8, 1, 6].map(id));
+    // Prefixes across the local / domain boundary (found through the e-mail order).
+    assert_eq!(search(&ix, "abcaf"), [1, 7, 8].map(id));
+    assert_eq!(search(&ix, "abcd"), [3].map(id));
+    assert_eq!(search(&ix, "abcfr"), [2].map(id));
+    assert_eq!(search(&ix, "zedafr"), [5].map(id));
+    assert!(search(&ix, "zedafrx").is_empty());
+}
+
+#[test]
+fn long_strings_widen_the_offset_column() {
+    use super::columns::StrCol;
+    let mut col = StrCol::default();
+    let long = "x".repeat(3000);
+    let s = |i: usize| if i.is_multiple_of(3) { format!("{i}{long}") } else { format!("{i}") };
+    for i in 0..200 {
+        col.push(&s(i));
+        // The first block (docs 0..64) holds 22 long strings: over 64 KiB at its last one.
+        assert_eq!(col.is_wide(), i >= 63, "at {i}");
+    }
+    for i in 0..200 {
+        assert_eq!(col.get(i as u32), s(i).as_bytes(), "doc {i}");
+    }
+    let mut short = StrCol::default();
+    (0..1000).for_each(|i| short.push(&(i % 7).to_string()));
+    assert!(!short.is_wide());
+    assert_eq!((short.get(0), short.get(64), short.get(999)), (&b"0"[..], &b"1"[..], &b"5"[..]));
+    // Through the index: long names still sort and page exactly.
+    let ix = ListIndex::build((0..100u128).map(|i| named(i, &format!("{:03} {long}", 99 - i))), []);
+    let r = ix.query(&Query { offset: 63, limit: 3, ..Default::default() });
+    assert_eq!(r.ids, [36, 35, 34].map(id));
+}
+
+#[test]
+fn values_with_one_folded_form_share_a_rank_but_keep_their_own_tokens() {
+    let co = |n: u128, name: &str, company: &str| {
+        contact(n, ContactFields { full_name: name.into(), company: company.into(), ..Default::default() })
+    };
+    let mut ix = ListIndex::build([co(1, "Bea", "O'Neil SA"), co(2, "Abe", "ONeil SA"), co(3, "Cid", "Neil")], []);
+    ix.upsert(&co(4, "Aaa", "O-Neil SA"));
+    // "neil" is a word of "O'Neil" (split at the apostrophe), not of "ONeil".
+    assert_eq!(search(&ix, "neil"), [1, 3, 4].map(id));
+    assert_eq!(search(&ix, "onei"), [1, 2, 4].map(id));
+    assert_eq!(search(&ix, "o"), [1, 2, 4].map(id));
+    assert_eq!(search(&ix, "sa"), [1, 2, 4].map(id));
+    // One sort value "oneil sa": ties by name across the three ids.
+    let r = ix.query(&Query { sort: SortKey::Company, limit: 10, ..Default::default() });
+    assert_eq!(r.ids, [3, 4, 2, 1].map(id));
+    let r = ix.query(&Query { sort: SortKey::Company, order: Order::Desc, offset: 1, limit: 2, ..Default::default() });
+    assert_eq!(r.ids, [2, 4].map(id));
+    // Removal empties the value's bucket: no stale match.
+    ix.remove(id(3));
+    assert!(search(&ix, "neil").iter().all(|&d| d != id(3)));
+}
+
+#[test]
+fn sorting_by_interned_values_walks_exactly_like_selection() {
+    // 20,000 contacts, results from tiny to everything, pages across value runs, matches
+    // clustered at the end of the order: walking the permutations (with their give-up) must
+    // give exactly what selecting gives.
+    let g = |i: u128| GroupId::from_u128(500 + i % 10);
+    let cs: Vec<Contact> = (0..20_000u128)
+        .map(|i| {
+            let mut f = ContactFields {
+                full_name: format!("N{:03} W{}", (i * 31) % 1000, i % 37),
+                company: if i % 11 == 0 { String::new() } else { format!("Co {}", (i * 7) % 97) },
+                department: ["", "Sales", "R&D", "r-d", "Legal"][(i % 5) as usize].into(),
+                job_title: format!("J{}", (i * 13) % 300),
+                ..Default::default()
+            };
+            if i % 3 > 0 {
+                f.groups = vec![g(i)];
+            }
+            contact(i, f)
+        })
+        .collect();
+    let groups: Vec<(GroupId, String)> = (0..10).map(|i| (g(i), format!("G{i}"))).collect();
+    let mut fast = ListIndex::build(cs.clone(), groups.clone());
+    let mut slow = ListIndex::build(cs, groups).with_thresholds(1024, 512, Some(false));
+    for ix in [&mut fast, &mut slow] {
+        // Matches clustered in the last company and job title: the value walk visits them all.
+        for i in 30_000..31_500u128 {
+            let f = ContactFields {
+                full_name: format!("Clu {}", i % 200),
+                company: "Zz last".into(),
+                job_title: "Zz".into(),
+                ..Default::default()
+            };
+            ix.upsert(&contact(i, f));
+        }
+        for i in 0..300u128 {
+            ix.upsert(&contact(
+                i * 17,
+                ContactFields { full_name: format!("N{:03} up", i % 50), company: "Co 5".into(), ..Default::default() },
+            ));
+        }
+    }
+    let filters: [(&str, Option<GroupFilter>); 7] = [
+        ("", None),                              // everything
+        ("", Some(GroupFilter::Group(g(1)))),    // dense (~1,300)
+        ("n0", None),                            // dense (~2,000)
+        ("w10", None),                           // sparse (~540)
+        ("n00", Some(GroupFilter::Group(g(2)))), // tiny
+        ("up", None),                            // the updated docs
+        ("clu", None),                           // clustered at the end of the order
+    ];
+    for (q, group) in filters {
+        for sort in [SortKey::Company, SortKey::Department, SortKey::JobTitle] {
+            for order in [Order::Asc, Order::Desc] {
+                for (offset, limit) in [(0, 50), (7, 50), (1_000, 60), (0, 3), (0, 5_000)] {
+                    let query = Query { q: q.into(), group, sort, order, offset, limit, letter: None };
+                    let (a, b) = (fast.query(&query), slow.query(&query));
+                    assert_eq!(a, b, "{query:?}");
+                }
+            }
+        }
+    }
+}
