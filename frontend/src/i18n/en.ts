@@ -62,7 +62,7 @@ export const en = {
   'legal.terms.useTitle': "Use",
   'legal.terms.use': "Use the contact book for your work. Store only contacts your organization allows you to share with colleagues, and respect the privacy of the people you store.",
   'legal.terms.accessTitle': "Access",
-  'legal.terms.access': "Your organization gives your access and can withdraw it. An API key acts in the name of the list it belongs to: keep it secret and revoke the keys you no longer use.",
+  'legal.terms.access': "Your organization gives you access and can withdraw it. An API key acts in the name of the list it belongs to: keep it secret and revoke the keys you no longer use.",
   'legal.terms.softwareTitle': "Software",
   'legal.terms.software': "contactpro is open-source software provided as is, without warranty. Your organization's own terms and policies apply in addition to these.",
 

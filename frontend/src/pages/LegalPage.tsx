@@ -13,7 +13,7 @@ const useStyles = makeStyles({
     display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM,
   },
   nav: { display: 'flex', gap: tokens.spacingHorizontalL },
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, '& > *': { margin: 0 } },
 });
 
 const SECTIONS: Record<'privacy' | 'terms', { title: MessageKey; intro: MessageKey; parts: [MessageKey, MessageKey][] }> = {
