@@ -69,6 +69,9 @@ describe('OpenID Connect sign-in in the browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     await page.waitForURL((u) => u.href.startsWith(`${idp.oidcIssuer}/authorize`));
+    await page.goBack();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.href.startsWith(`${idp.oidcIssuer}/authorize`));
     const q = new URL(page.url()).searchParams;
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.equal(q.get('redirect_uri'), `${server.base}/auth/callback`);
@@ -155,6 +158,10 @@ describe('Entra ID sign-in in the browser (msal-browser)', () => {
   it('signs in, asks for consent when Graph needs it, then uses the directory profile', async () => {
     const { ctx, page, errors } = await newPage();
     await page.goto(`${server.base}/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.href.startsWith(`${idp.base}/organizations/oauth2/v2.0/authorize`));
+    // Changing one's mind at the provider (Back) must not block the next attempt.
+    await page.goBack();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.href.startsWith(`${idp.base}/organizations/oauth2/v2.0/authorize`));
     const q = new URL(page.url()).searchParams;

@@ -49,6 +49,10 @@ export async function createMsalBackend(cfg: EntraInfo, redirectUri: string, pos
       }
     },
     async signIn(returnTo, opts = {}) {
+      // An abandoned attempt (Back from the provider) leaves MSAL's "interaction in progress"
+      // flag behind, and loginRedirect would refuse; on a page without a response this only
+      // clears that state.
+      await pca.handleRedirectPromise({ navigateToLoginRequestUrl: false });
       await pca.loginRedirect({
         scopes,
         state: returnTo,
