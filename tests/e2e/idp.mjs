@@ -173,6 +173,14 @@ ${consent ? '<p>contactpro asks to read your profile (User.Read).</p>' : ''}
     if (req.method === 'POST' && (p === '/oidc/approve' || /^\/[^/]+\/approve$/.test(p))) return approve(req, res);
     if (req.method === 'POST' && p === '/oidc/token') return token('oidc', null, req, res);
     if (req.method === 'POST' && (m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(p))) return token('entra', m[1], req, res);
+    if (p === '/oidc/logout' || /^\/[^/]+\/oauth2\/v2\.0\/logout$/.test(p)) {
+      // End-session: the provider forgets the user, then sends them back to a registered address.
+      const back = url.searchParams.get('post_logout_redirect_uri') ?? '';
+      state.log.push({ logout: p, hint: Boolean(url.searchParams.get('id_token_hint')) });
+      if (!/^https?:\/\/127\.0\.0\.1:\d+\/$/.test(back)) return send(res, 200, '<!doctype html><h1>You are signed out</h1>');
+      res.writeHead(302, { Location: back });
+      return res.end();
+    }
     if (p === '/v1.0/me') {
       if (!/^Bearer graph-/.test(req.headers.authorization ?? '')) return send(res, 401, { error: { code: 'InvalidAuthenticationToken' } });
       return send(res, 200, { displayName: u.name, mail: u.mail, jobTitle: u.jobTitle, userPrincipalName: u.upn });

@@ -95,10 +95,13 @@ describe('OpenID Connect sign-in in the browser', () => {
     await page.waitForURL(/\/lists\//);
     await page.getByText('Suppliers').first().waitFor();
 
-    // Sign out: the tab forgets the token.
+    // Sign out: the tab forgets the token and the provider's session ends (end-session endpoint),
+    // then the provider sends the browser back to contactpro.
     await page.goto(`${server.base}/`);
     await signedInButton(page, USER.name).first().click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.origin === server.base && u.pathname === '/' && idp.log.some((l) => l.logout));
+    assert.deepEqual(idp.log.filter((l) => l.logout), [{ logout: '/oidc/logout', hint: true }]);
     await page.getByRole('heading', { name: 'Sign in to contactpro' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to contactpro' }).waitFor();
@@ -185,6 +188,11 @@ describe('Entra ID sign-in in the browser (msal-browser)', () => {
     await page.getByRole('heading', { name: 'Contact lists' }).waitFor();
     await signedInButton(page, USER.name).first().waitFor();
     assert.ok(idp.consented);
+    await signedInButton(page, USER.name).first().click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.origin === server.base && idp.log.some((l) => l.logout));
+    assert.equal(idp.log.filter((l) => l.logout)[0].logout, '/organizations/oauth2/v2.0/logout');
+    await page.getByRole('heading', { name: 'Sign in to contactpro' }).waitFor();
     assert.ok(idp.log.some((l) => l.grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer'), 'On-Behalf-Of was used');
     assert.deepEqual(errors.filter((e) => !/40[13]|Failed to load resource/.test(e)), []);
     await ctx.close();

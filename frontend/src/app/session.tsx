@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import type { Info, LoginResponse, User } from '../api/types';
 import { clearSession, currentProvider, getToken, onSessionCleared } from '../auth';
 import type { HostInfo } from '../teams/teams';
+import { endBrowserSession } from '../auth/browser';
 
 export type AuthState =
   | { status: 'checking' }
@@ -99,7 +100,12 @@ export function SessionProvider({ info, host, initial, children }: { info: Info;
     [],
   );
 
-  const signOut = useCallback(() => clearSession(), []);
+  const signOut = useCallback(() => {
+    const browser = currentProvider().kind === 'oidc';
+    clearSession();
+    // Signing out in a browser also ends the identity provider's session (shared computers).
+    if (browser) void endBrowserSession().catch(() => undefined);
+  }, []);
   const v = useMemo(() => ({ info, host, auth, completeSignIn, signOut }), [info, host, auth, completeSignIn, signOut]);
   return <Ctx.Provider value={v}>{children}</Ctx.Provider>;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { browserProvider, completeBrowserSignIn, configureBrowserSignIn, loaderFor, safeReturnPath, startBrowserSignIn, FramedError, type SignInBackend } from './browser';
+import { browserProvider, completeBrowserSignIn, configureBrowserSignIn, endBrowserSession, loaderFor, safeReturnPath, startBrowserSignIn, FramedError, type SignInBackend } from './browser';
 import { apiScope } from './msal';
 import { apiToken } from './oidcClient';
 import type { Info } from '../api/types';
@@ -13,6 +13,7 @@ function fakeBackend(over: Partial<SignInBackend> = {}): SignInBackend & { calls
     token: async () => (calls.push('token'), 'tok'),
     signIn: async (to, o) => void calls.push(`signIn ${to} ${o?.consent ? 'consent' : ''}`.trim()),
     signOut: async () => void calls.push('signOut'),
+    endSession: async () => void calls.push('endSession'),
     ...over,
   };
 }
@@ -71,6 +72,17 @@ describe('browser sign-in', () => {
     expect(b.calls).toEqual(['token', 'signIn /lists/abc?q=x consent']);
     browserProvider.clear();
     await vi.waitFor(() => expect(b.calls).toContain('signOut'));
+  });
+
+  it('ends the provider session only when the user signs out, not on a 401', async () => {
+    const b = fakeBackend();
+    configureBrowserSignIn(async () => b);
+    await browserProvider.getToken();
+    browserProvider.clear(); // what a 401 does
+    await vi.waitFor(() => expect(b.calls).toContain('signOut'));
+    expect(b.calls).not.toContain('endSession');
+    await endBrowserSession();
+    expect(b.calls).toContain('endSession');
   });
 
   it('never starts a sign-in inside a frame', async () => {

@@ -23,6 +23,8 @@ export interface SignInBackend {
   signIn(returnTo: string, opts?: { consent?: boolean }): Promise<void>;
   /** Forgets the tokens held by this tab. */
   signOut(): Promise<void>;
+  /** Ends the provider's session too (leaves the page; the provider sends the user back to /). */
+  endSession(): Promise<void>;
 }
 
 export class FramedError extends Error {
@@ -96,6 +98,16 @@ export async function startBrowserSignIn(returnTo: string, opts: { consent?: boo
   if (isFramed()) throw new FramedError();
   const b = await load();
   await b.signIn(safeReturnPath(returnTo), opts);
+}
+
+/**
+ * The user's own "Sign out": forget the tokens and end the provider's session, so that the next
+ * "Sign in" on a shared computer asks for credentials again. (A 401 only forgets the tokens.)
+ */
+export async function endBrowserSession(): Promise<void> {
+  if (!loader) return;
+  const b = await load();
+  await b.endSession();
 }
 
 export const browserProvider: TokenProvider = {

@@ -63,5 +63,8 @@ export async function createMsalBackend(cfg: EntraInfo, redirectUri: string, pos
     async signOut() {
       await pca.clearCache();
     },
+    async endSession() {
+      await pca.logoutRedirect({ account: account() ?? undefined, postLogoutRedirectUri });
+    },
   };
 }

@@ -59,5 +59,12 @@ export async function createOidcBackend(cfg: OidcInfo, redirectUri: string, post
     async signOut() {
       await um.removeUser();
     },
+    async endSession() {
+      const user = await um.getUser();
+      await um.removeUser();
+      // Providers without an end-session endpoint: the local sign-out above is all there is.
+      if (!(await um.metadataService.getEndSessionEndpoint())) return;
+      await um.signoutRedirect({ id_token_hint: user?.id_token });
+    },
   };
 }
