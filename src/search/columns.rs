@@ -300,8 +300,7 @@ impl IdCol {
 /// Interned folded values; id 0 is the empty value. `rank` orders the values by their bytes and
 /// is kept exact on every insertion (O(distinct values), cheap because values are few).
 pub(crate) struct Interner {
-    values: Vec<Box<str>>,
-    map: HashMap<Box<str>, u32>,
+    pool: Pool,
     /// Value ids sorted by value (excluding the empty value 0).
     order: Vec<u32>,
     rank: Vec<u32>,
@@ -309,22 +308,19 @@ pub(crate) struct Interner {
 
 impl Default for Interner {
     fn default() -> Self {
-        Self { values: vec!["".into()], map: HashMap::new(), order: Vec::new(), rank: vec![u32::MAX] }
+        Self { pool: Pool::default(), order: Vec::new(), rank: vec![u32::MAX] }
     }
 }
 
 impl Interner {
     pub fn intern(&mut self, folded: &str) -> u32 {
-        if folded.is_empty() {
-            return 0;
+        let known = self.pool.values.len();
+        let id = self.pool.intern(folded);
+        if (id as usize) < known {
+            return id; // the empty value (0) or a value seen before
         }
-        if let Some(&id) = self.map.get(folded) {
-            return id;
-        }
-        let id = self.values.len() as u32;
-        self.values.push(folded.into());
-        self.map.insert(folded.into(), id);
-        let pos = self.order.partition_point(|&v| &*self.values[v as usize] < folded);
+        let values = &self.pool.values;
+        let pos = self.order.partition_point(|&v| &*values[v as usize] < folded);
         self.order.insert(pos, id);
         self.rank.push(0);
         for (i, &v) in self.order.iter().enumerate().skip(pos) {
@@ -340,12 +336,7 @@ impl Interner {
     }
 
     fn heap_bytes(&self) -> usize {
-        let strings: usize = self.values.iter().map(|v| v.len()).sum();
-        // values + map keys (each a copy) + table slots + order + rank
-        strings * 2
-            + self.values.capacity() * 16
-            + self.map.capacity() * 21
-            + (self.order.capacity() + self.rank.capacity()) * 4
+        self.pool.heap_bytes() + (self.order.capacity() + self.rank.capacity()) * 4
     }
 }
 

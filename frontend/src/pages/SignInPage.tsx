@@ -20,7 +20,7 @@ function returnPath(): string {
   return location.pathname === '/signin' ? '/' : here;
 }
 
-function Frame({ title, body, children }: { title: string; body: string; children: ReactNode }) {
+function Frame({ title, body, error, children }: { title: string; body: string; error: string | null; children: ReactNode }) {
   const s = useStyles();
   const t = useT();
   return (
@@ -29,6 +29,11 @@ function Frame({ title, body, children }: { title: string; body: string; childre
         <PeopleTeam24Filled className={s.logo} aria-hidden />
         <Subtitle1 as="h1">{title}</Subtitle1>
         <Body1>{body}</Body1>
+        {error && (
+          <MessageBar intent="error">
+            <MessageBarBody>{error}</MessageBarBody>
+          </MessageBar>
+        )}
         {children}
         <nav className={s.legal} aria-label={t('legal.nav')}>
           <Link href="/privacy">{t('legal.privacy')}</Link>
@@ -57,15 +62,10 @@ export function SignInPage({ reason }: { reason?: string }) {
   };
 
   return (
-    <Frame title={t('auth.signInTitle')} body={t('auth.signInBody')}>
+    <Frame title={t('auth.signInTitle')} body={t('auth.signInBody')} error={err}>
       {reason && (
         <MessageBar intent="warning">
           <MessageBarBody>{reason}</MessageBarBody>
-        </MessageBar>
-      )}
-      {err && (
-        <MessageBar intent="error">
-          <MessageBarBody>{err}</MessageBarBody>
         </MessageBar>
       )}
       {info.auth_mode === 'demo' && !host.inTeams ? (
@@ -114,12 +114,7 @@ export function ConsentPage() {
     }
   };
   return (
-    <Frame title={t('auth.consentTitle')} body={t('auth.consentBody')}>
-      {err && (
-        <MessageBar intent="error">
-          <MessageBarBody>{err}</MessageBarBody>
-        </MessageBar>
-      )}
+    <Frame title={t('auth.consentTitle')} body={t('auth.consentBody')} error={err}>
       <Button appearance="primary" disabled={busy} onClick={() => void grant()}>
         {t('auth.grantConsent')}
       </Button>
