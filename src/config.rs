@@ -96,11 +96,14 @@ pub struct StorageConfig {
     pub max_open_orgs: usize,
     /// Page cache of each open organization database, in MiB.
     pub cache_mib_per_org: usize,
+    /// How long a request waits for a database slot when every open database is in use, in
+    /// seconds; past it the request gets 503 `busy` with Retry-After.
+    pub max_wait_secs: u64,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        Self { data_dir: PathBuf::from("./data"), max_open_orgs: 128, cache_mib_per_org: 16 }
+        Self { data_dir: PathBuf::from("./data"), max_open_orgs: 128, cache_mib_per_org: 16, max_wait_secs: 10 }
     }
 }
 

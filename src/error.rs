@@ -31,8 +31,13 @@ pub enum ApiError {
     Validation(FieldErrors),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
-    #[error("the server is busy, try again")]
-    Unavailable,
+    /// Every open database is in use: try again shortly (503 `busy`, Retry-After).
+    #[error("the server is busy, try again shortly")]
+    Busy,
+    /// The identity provider's keys cannot be fetched (503 `auth_unavailable`, Retry-After). Not
+    /// a 401: the caller's credential may be fine, and a 401 signs the web app out.
+    #[error("the sign-in service cannot be reached; try again shortly")]
+    AuthUnavailable { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(String),
 }
@@ -61,7 +66,8 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            Self::AuthUnavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -80,8 +86,15 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut resp = (status, axum::Json(json!({ "error": err }))).into_response();
-        if let Self::RateLimited { retry_after_secs } = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        let retry_after = match self {
+            Self::RateLimited { retry_after_secs } | Self::AuthUnavailable { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
+            Self::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
@@ -96,7 +109,8 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         use crate::store::StoreError as S;
         match e {
-            S::Busy => Self::Unavailable,
+            S::Busy => Self::Busy,
+            S::NoOrganization => Self::NotFound("organization (sign in first)"),
             S::NotFound(what) => Self::NotFound(what),
             S::Conflict { code, message } => Self::Conflict { code, message },
             S::VersionMismatch(c) => {

@@ -68,7 +68,8 @@ impl AppState {
         let io = |source| StartError::DataDir { path: dir.display().to_string(), source };
         std::fs::create_dir_all(dir.join("orgs")).map_err(io)?;
         let server_key = auth::demo::secret_file(dir, "server-key").map_err(io)?;
-        let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute);
+        let legacy = auth::apikey::legacy::LegacyKeys::load_or_build(dir, || legacy_key_scan(&config)).map_err(io)?;
+        let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute, legacy);
         let leeway = i64::try_from(config.auth.leeway_secs).unwrap_or(60);
         let http = http_client(&config.auth.ca_file)?;
         let auth = match config.auth.mode {
@@ -88,8 +89,12 @@ impl AppState {
             AuthMode::Oidc => auth::providers::oidc(&config.auth.oidc, &http, clock.clone(), leeway, keys)
                 .map_err(StartError::Auth)?,
         };
-        let registry =
-            Arc::new(Registry::new(dir, config.storage.max_open_orgs, config.storage.cache_mib_per_org * 1024 * 1024));
+        let registry = Arc::new(Registry::new(
+            dir,
+            config.storage.max_open_orgs,
+            config.storage.cache_mib_per_org * 1024 * 1024,
+            Duration::from_secs(config.storage.max_wait_secs.max(1)),
+        ));
         let profiles = profiles::Profiles::new(
             config.profiles.cache_capacity,
             Duration::from_secs(config.profiles.cache_ttl_secs),
@@ -98,6 +103,34 @@ impl AppState {
         let jobs = jobs::Jobs::new(Duration::from_secs(config.limits.job_retention_secs));
         Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock, http })))
     }
+}
+
+/// Every API key made before keys carried a MAC, from every organization on disk: run once, at the
+/// first start after the upgrade (see `auth::apikey::legacy`).
+fn legacy_key_scan(config: &Config) -> std::io::Result<Vec<([u8; 32], model::OrgId, model::KeyId)>> {
+    let orgs = config.storage.data_dir.join("orgs");
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(&orgs) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let Some(org) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".redb"))
+            .and_then(model::OrgId::parse)
+        else {
+            continue;
+        };
+        let store = store::OrgStore::open(org.clone(), &path, 1 << 20, false)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        let keys = store.legacy_api_keys().map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        found.extend(keys.into_iter().map(|(h, id)| (h, org.clone(), id)));
+    }
+    Ok(found)
 }
 
 /// Short timeouts: a slow identity provider must fail fast rather than hold requests.
@@ -159,10 +192,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Rate-limit state of API keys and client addresses is pruned so it stays bounded.
+    let pruner = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                state.auth.keys.prune();
+            }
+        })
+    };
     let result = match state.config.server.tls.clone() {
         Some(tls) => tls::serve(listener, app, &tls, state.config.server.shutdown_grace_secs, shutdown).await,
         None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
     };
+    pruner.abort();
     state.jobs.wait_idle(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
     let closed = state.registry.close_idle();
     tracing::info!(closed, "databases closed");

@@ -204,7 +204,7 @@ async fn serve_main(cfg: config::Config, demo: bool) -> Result<(), String> {
 async fn seed_demo(state: &AppState) -> Result<(), String> {
     let persona = &contactpro::auth::demo::PERSONAS[0];
     let org = contactpro::model::OrgId::parse(persona.tid).ok_or("bad demo tenant")?;
-    let store = state.registry.acquire(&org).await.map_err(|e| e.to_string())?;
+    let store = state.registry.open_or_create_as_operator(&org).await.map_err(|e| e.to_string())?;
     let now = state.clock.now();
     let owner = contactpro::model::UserId(persona.oid.to_owned());
     tokio::task::spawn_blocking(move || contactpro::seed::seed_demo(&store, &owner, persona.name, now))

@@ -203,11 +203,7 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
     if !store.lists()?.is_empty() {
         return Ok(None);
     }
-    let actor = Actor {
-        user: owner.clone(),
-        display: UserRef { id: owner.0.clone(), name: owner_name.to_owned() },
-        key_list: None,
-    };
+    let actor = Actor::user(owner.clone(), UserRef { id: owner.0.clone(), name: owner_name.to_owned() });
     let list = store.create_list(&actor, NewList { name: "Demo contacts".into(), ..Default::default() }, now)?;
     let mut groups = Vec::new();
     for g in GROUPS {
@@ -216,7 +212,12 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
     let rows = generate(300, 0x5eed, &groups)
         .into_iter()
         .enumerate()
-        .map(|(i, fields)| crate::store::ImportRow { row: i + 2, fields, group_names: Vec::new() })
+        .map(|(i, fields)| crate::store::ImportRow {
+            row: i + 2,
+            fields,
+            present: crate::model::Present::ALL,
+            group_names: Vec::new(),
+        })
         .collect();
     let mut keys = std::collections::HashMap::new();
     store.import_batch(&actor, list.id, rows, crate::store::DuplicatePolicy::Create, &mut keys, usize::MAX, now)?;

@@ -63,19 +63,20 @@ async fn a_key_reaches_its_own_list_contacts_and_nothing_else() {
         (Method::GET, format!("/api/v1/lists/{b}/contacts"), 404),
         (Method::POST, format!("/api/v1/lists/{b}/contacts"), 404),
         (Method::GET, format!("/api/v1/lists/{foreign}/contacts"), 404),
-        (Method::GET, "/api/v1/lists".to_owned(), 401),
-        (Method::POST, "/api/v1/lists".to_owned(), 401),
-        (Method::GET, format!("/api/v1/lists/{a}"), 401),
-        (Method::PATCH, format!("/api/v1/lists/{a}"), 401),
-        (Method::DELETE, format!("/api/v1/lists/{a}"), 401),
-        (Method::GET, format!("/api/v1/lists/{a}/groups"), 401),
-        (Method::POST, format!("/api/v1/lists/{a}/groups"), 401),
-        (Method::GET, format!("/api/v1/lists/{a}/api-keys"), 401),
-        (Method::POST, format!("/api/v1/lists/{a}/api-keys"), 401),
-        (Method::GET, "/api/v1/me".to_owned(), 401),
-        (Method::POST, "/api/v1/login".to_owned(), 401),
-        (Method::GET, "/api/v1/users".to_owned(), 401),
+        (Method::GET, "/api/v1/lists".to_owned(), 403),
+        (Method::POST, "/api/v1/lists".to_owned(), 403),
+        (Method::GET, format!("/api/v1/lists/{a}"), 403),
+        (Method::PATCH, format!("/api/v1/lists/{a}"), 403),
+        (Method::DELETE, format!("/api/v1/lists/{a}"), 403),
+        (Method::GET, format!("/api/v1/lists/{a}/groups"), 403),
+        (Method::POST, format!("/api/v1/lists/{a}/groups"), 403),
+        (Method::GET, format!("/api/v1/lists/{a}/api-keys"), 403),
+        (Method::POST, format!("/api/v1/lists/{a}/api-keys"), 403),
+        (Method::GET, "/api/v1/me".to_owned(), 403),
+        (Method::POST, "/api/v1/login".to_owned(), 403),
+        (Method::GET, "/api/v1/users".to_owned(), 403),
     ];
+    // A genuine key on a route for people: 403 (it is authenticated, and not allowed there).
     for (m, path, want) in cases {
         let r = k.request(m.clone(), &path);
         let body = if path.ends_with("/contacts") { json!({"full_name": "x"}) } else { json!({"name": "x"}) };
@@ -169,4 +170,82 @@ async fn connector_definition_is_valid_swagger_2_with_the_five_actions() {
         String::from_utf8_lossy(&out.stderr)
     );
     let _: Value = doc;
+}
+
+/// A key made before keys carried a MAC (old format, record version 1) keeps working after the
+/// upgrade, verified against the server's list of legacy keys; owners see it flagged `legacy`.
+#[tokio::test]
+async fn keys_made_before_the_upgrade_keep_working_and_are_flagged() {
+    use base64::Engine;
+    use contactpro::model::{KeyId, ListId, Timestamp, UserRef};
+    use hmac::Mac;
+
+    #[derive(serde::Serialize)]
+    struct ApiKeyRecordV1 {
+        id: KeyId,
+        list: ListId,
+        name: String,
+        prefix: String,
+        hash: [u8; 32],
+        created_at: Timestamp,
+        created_by: UserRef,
+        last_used_at: Option<Timestamp>,
+    }
+
+    let app = TestApp::start().await;
+    let owner = app.as_user(ADELE).await;
+    let list = owner.create_list("Old flows").await;
+    let (_, new_secret) = key_for(&owner, &list, "new").await;
+    let dir = app.stop().await;
+    // Write an old key the way the old server did.
+    let server_key = hex::decode(std::fs::read_to_string(dir.path().join("server-key")).unwrap().trim()).unwrap();
+    let org = uuid::Uuid::parse_str(CONTOSO).unwrap();
+    let id = KeyId::new_random();
+    let mut raw = org.as_bytes().to_vec();
+    raw.extend_from_slice(id.0.as_bytes());
+    raw.extend_from_slice(&rand::random::<[u8; 32]>());
+    let secret = format!("cpk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&server_key).unwrap();
+    mac.update(secret.as_bytes());
+    let rec = ApiKeyRecordV1 {
+        id,
+        list: list.parse().unwrap(),
+        name: "Old flow".into(),
+        prefix: secret.chars().take(12).collect(),
+        hash: mac.finalize().into_bytes().into(),
+        created_at: Timestamp(1_790_000_000_000),
+        created_by: UserRef { id: "adele".into(), name: "Adèle Vance".into() },
+        last_used_at: None,
+    };
+    let mut bytes = vec![1u8];
+    bytes.extend(postcard::to_stdvec(&rec).unwrap());
+    {
+        let db = redb::Database::open(dir.path().join("orgs").join(format!("{CONTOSO}.redb"))).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn.open_table(redb::TableDefinition::<u128, &[u8]>::new("api_keys")).unwrap();
+            t.insert(id.as_u128(), bytes.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    // The first start after the upgrade: no list of legacy keys yet.
+    std::fs::remove_file(dir.path().join("legacy-api-keys")).unwrap();
+    let app = TestApp::start_in(dir, |_| {}).await;
+    let k = app.with_key(&secret);
+    let (s, v) = k.get(&format!("/api/v1/lists/{list}/contacts")).await;
+    assert_eq!(s, 200, "the old key still works: {v}");
+    let owner = app.as_user(ADELE).await;
+    let (_, v) = owner.get(&format!("/api/v1/lists/{list}/api-keys")).await;
+    let legacy: Vec<(String, bool)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["name"].as_str().unwrap().to_owned(), k["legacy"].as_bool().unwrap()))
+        .collect();
+    assert!(legacy.contains(&("Old flow".into(), true)), "{legacy:?}");
+    assert!(legacy.contains(&("new".into(), false)), "{legacy:?}");
+    assert_eq!(app.with_key(&new_secret).get(&format!("/api/v1/lists/{list}/contacts")).await.0, 200);
+    // Revoking it works as for any key.
+    assert_eq!(owner.delete(&format!("/api/v1/lists/{list}/api-keys/{id}")).await.0, 204);
+    assert_eq!(k.get(&format!("/api/v1/lists/{list}/contacts")).await.0, 401);
 }

@@ -299,7 +299,8 @@ async fn without_a_secret_graph_is_not_called() {
 
 #[tokio::test]
 async fn key_endpoint_down_refuses_quickly() {
-    // A key endpoint that is unreachable: requests are refused (401), not hung.
+    // A key endpoint that is unreachable: requests are refused at once with 503 auth_unavailable
+    // (not 401, which would sign browsers out), not hung.
     let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let dead_url = format!("http://{}", dead.local_addr().unwrap());
     drop(dead);
@@ -313,7 +314,8 @@ async fn key_endpoint_down_refuses_quickly() {
     let token = sign("key-1", &json!({"iss": "x", "aud": CLIENT_ID, "exp": clock.secs() + 60}));
     let started = std::time::Instant::now();
     for _ in 0..5 {
-        assert_eq!(login(&app, &token).await.0, 401);
+        let (s, v) = login(&app, &token).await;
+        assert_eq!((s.as_u16(), error_code(&v)), (503, "auth_unavailable"), "{v}");
     }
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
 }

@@ -80,6 +80,11 @@ async fn bad_tokens_are_refused_with_401_and_create_nothing() {
         c[k] = v;
         forge(&secret, Algorithm::HS256, &c)
     };
+    let without = |k: &str| {
+        let mut c = good_claims();
+        c.as_object_mut().unwrap().remove(k);
+        forge(&secret, Algorithm::HS256, &c)
+    };
     let b64 = |s: &str| {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
@@ -107,6 +112,8 @@ async fn bad_tokens_are_refused_with_401_and_create_nothing() {
         ("other secret", Some(forge(b"another secret entirely, 32 bytes!", Algorithm::HS256, &good_claims()))),
         ("HS512", Some(forge(&secret, Algorithm::HS512, &good_claims()))),
         ("tid not a guid", Some(with("tid", json!("../../x")))),
+        ("no aud", Some(without("aud"))),
+        ("no exp", Some(without("exp"))),
     ];
     for (name, token) in cases {
         let mut r = app.http.post(format!("{}/api/v1/login", app.url));

@@ -88,6 +88,35 @@ async fn organization_from_a_claim() {
     assert_eq!(app.orgs_on_disk(), vec![format!("{FABRIKAM}.redb")]);
 }
 
+/// A provider whose keys cannot be fetched is a 503 `auth_unavailable` with Retry-After, not a
+/// 401 (which would sign every browser out); once it is back, the same token works. Tokens without
+/// an audience or an expiry are refused.
+#[tokio::test]
+async fn keys_unreachable_is_503_and_tokens_need_aud_and_exp() {
+    let idp = Idp::start(&["key-1"]).await;
+    idp.state.jwks_down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), |c| c.auth.oidc.fixed_org = CONTOSO.into()).await;
+    let token = sign("key-1", &claims(&idp, &clock));
+    let r =
+        app.with_token(&token).request(reqwest::Method::POST, "/api/v1/login").json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().get("retry-after").is_some());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "auth_unavailable", "{v}");
+    assert!(app.orgs_on_disk().is_empty());
+    idp.state.jwks_down.store(false, std::sync::atomic::Ordering::SeqCst);
+    clock.advance_secs(60);
+    let (s, v) = login(&app, &token).await;
+    assert_eq!(s, 200, "{v}");
+    for claim in ["aud", "exp"] {
+        let mut c = claims(&idp, &clock);
+        c.as_object_mut().unwrap().remove(claim);
+        let (s, v) = login(&app, &sign("key-1", &c)).await;
+        assert_eq!(s, 401, "token without {claim}: {v}");
+    }
+}
+
 #[tokio::test]
 async fn discovery_naming_another_issuer_is_not_trusted() {
     let idp = Idp::start(&["key-1"]).await;
@@ -95,7 +124,9 @@ async fn discovery_naming_another_issuer_is_not_trusted() {
     let clock = ManualClock::new();
     let app = start(&idp, clock.clone(), |c| c.auth.oidc.fixed_org = CONTOSO.into()).await;
     let (s, v) = login(&app, &sign("key-1", &claims(&idp, &clock))).await;
-    assert_eq!(s, 401, "{v}");
+    // No trusted keys: nothing can be verified, so the sign-in service is unavailable (503).
+    assert_eq!((s.as_u16(), error_code(&v)), (503, "auth_unavailable"), "{v}");
+    assert!(app.orgs_on_disk().is_empty());
     assert_eq!(idp.jwks_hits(), 0, "keys are not fetched from an unverified discovery document");
 }
 

@@ -13,18 +13,14 @@ const ORG: &str = "11111111-2222-4333-8444-555555555555";
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v1.redb");
 
 fn actor() -> Actor {
-    Actor {
-        user: UserId("fixture-user".into()),
-        display: UserRef { id: "fixture-user".into(), name: "Fixture Writer".into() },
-        key_list: None,
-    }
+    Actor::user(UserId("fixture-user".into()), UserRef { id: "fixture-user".into(), name: "Fixture Writer".into() })
 }
 
 #[test]
 #[ignore = "writes the committed fixture; run only when creating a new schema's fixture"]
 fn write_schema_v1_fixture() {
     let _ = std::fs::remove_file(FIXTURE);
-    let store = OrgStore::open(OrgId::parse(ORG).unwrap(), Path::new(FIXTURE), 1 << 20).unwrap();
+    let store = OrgStore::open(OrgId::parse(ORG).unwrap(), Path::new(FIXTURE), 1 << 20, true).unwrap();
     let now = Timestamp(1_790_000_000_000);
     let list = store.create_list(&actor(), NewList { name: "Fixture list".into(), ..Default::default() }, now).unwrap();
     let g = store.create_group(&actor(), list.id, "Suppliers", 100, now).unwrap();
@@ -41,7 +37,7 @@ fn schema_v1_fixture_opens_with_current_code() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{ORG}.redb"));
     std::fs::copy(FIXTURE, &path).unwrap();
-    let store = OrgStore::open(OrgId::parse(ORG).unwrap(), &path, 1 << 20).unwrap();
+    let store = OrgStore::open(OrgId::parse(ORG).unwrap(), &path, 1 << 20, false).unwrap();
     assert_eq!(store.schema_version().unwrap(), contactpro::store::SCHEMA_VERSION);
     let lists = store.lists().unwrap();
     assert_eq!(lists.len(), 1);
@@ -60,7 +56,19 @@ fn schema_v1_fixture_opens_with_current_code() {
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].fields.full_name, "Clément Dupont");
     assert_eq!(store.groups(id).unwrap()[0].member_count, 3);
+    // Schema 2 keeps contact counts: the migration counted the old contacts.
+    assert_eq!(store.contact_count(id).unwrap(), 3);
     // And it still accepts writes.
     let f = ContactFields { full_name: "New One".into(), ..Default::default() };
     store.create_contact(&actor(), id, f, 1000, Timestamp(1_790_000_000_001)).unwrap();
+    assert_eq!(store.contact_count(id).unwrap(), 4);
+}
+
+#[test]
+fn a_missing_database_is_not_created_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{ORG}.redb"));
+    let r = OrgStore::open(OrgId::parse(ORG).unwrap(), &path, 1 << 20, false);
+    assert!(matches!(r, Err(contactpro::store::StoreError::NoOrganization)));
+    assert!(!path.exists());
 }

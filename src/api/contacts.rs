@@ -4,9 +4,9 @@
 
 use super::{Json, blocking, org, parse_id};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Contact, ContactId, ContactInput, FieldErrors, GroupId, ListId};
+use crate::model::{Contact, ContactId, ContactInput, FieldErrors, GroupId};
 use crate::search::{GroupFilter, Order, Query, SortKey};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -139,26 +139,15 @@ pub struct ContactPageView {
     security(("bearer" = []), ("api_key" = [])))]
 pub async fn list_contacts(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path(list): Path<String>,
     super::Query(params): super::Query<ListParams>,
 ) -> ApiResult<axum::Json<ContactPageView>> {
-    let list = list_for(&p, &list)?;
+    let list = c.list(&list)?;
     let (query, page, per_page) = params.to_query()?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, c.access()).await?;
     let r = blocking(move || Ok(store.query_contacts(list, &query)?)).await?;
     Ok(axum::Json(ContactPageView { items: r.items, total: r.total, page, per_page, letters: r.letters }))
-}
-
-/// Parse a list id and apply the API key's reach: another list does not exist for a key.
-pub fn list_for(p: &Principal, list: &str) -> ApiResult<ListId> {
-    let id: ListId = parse_id(list, "list")?;
-    if let Some((_, key_list)) = p.key
-        && key_list != id
-    {
-        return Err(ApiError::NotFound("list"));
-    }
-    Ok(id)
 }
 
 fn etag(c: &Contact) -> HeaderValue {
@@ -192,55 +181,57 @@ fn if_match(h: &HeaderMap) -> ApiResult<Option<u64>> {
     security(("bearer" = []), ("api_key" = [])))]
 pub async fn create_contact(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path(list): Path<String>,
     Json(input): Json<ContactInput>,
 ) -> ApiResult<Response> {
-    let list = list_for(&p, &list)?;
+    let list = c.list(&list)?;
     let fields = input.into_fields(&state.config.contact_limits()).map_err(ApiError::Validation)?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, c.access()).await?;
     let now = state.clock.now();
     let max = state.config.limits.max_contacts_per_list;
-    let c = blocking(move || Ok(store.create_contact(&p.actor(), list, fields, max, now)?)).await?;
-    Ok(with_etag(StatusCode::CREATED, c))
+    let actor = c.actor();
+    let created = blocking(move || Ok(store.create_contact(&actor, list, fields, max, now)?)).await?;
+    Ok(with_etag(StatusCode::CREATED, created))
 }
 
 #[utoipa::path(get, path = "/api/v1/lists/{list}/contacts/{id}", tag = "contacts", params(("list" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = Contact, headers(("ETag" = String))), (status = 404)), security(("bearer" = []), ("api_key" = [])))]
 pub async fn get_contact(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path((list, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let list = list_for(&p, &list)?;
+    let list = c.list(&list)?;
     let id: ContactId = parse_id(&id, "contact")?;
-    let store = org(&state, &p).await?;
-    let c = blocking(move || Ok(store.get_contact(list, id)?)).await?;
-    Ok(with_etag(StatusCode::OK, c))
+    let store = org(&state, c.access()).await?;
+    let found = blocking(move || Ok(store.get_contact(list, id)?)).await?;
+    Ok(with_etag(StatusCode::OK, found))
 }
 
 async fn update(
     state: AppState,
-    p: Principal,
+    c: Caller,
     list: String,
     id: String,
     headers: HeaderMap,
     input: ContactInput,
     replace: bool,
 ) -> ApiResult<Response> {
-    let list = list_for(&p, &list)?;
+    let list = c.list(&list)?;
     let id: ContactId = parse_id(&id, "contact")?;
     let expected = if_match(&headers)?;
     let limits = state.config.contact_limits();
-    let store = org(&state, &p).await?;
+    let store = org(&state, c.access()).await?;
     let now = state.clock.now();
-    let c = blocking(move || {
-        Ok(store.update_contact(&p.actor(), list, id, expected, now, |old| {
+    let actor = c.actor();
+    let updated = blocking(move || {
+        Ok(store.update_contact(&actor, list, id, expected, now, |old| {
             if replace { input.into_fields(&limits) } else { input.apply_to(old, &limits) }
         })?)
     })
     .await?;
-    Ok(with_etag(StatusCode::OK, c))
+    Ok(with_etag(StatusCode::OK, updated))
 }
 
 /// Replace a contact. With If-Match, 412 when it changed since.
@@ -249,12 +240,12 @@ async fn update(
     security(("bearer" = []), ("api_key" = [])))]
 pub async fn replace_contact(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path((list, id)): Path<(String, String)>,
     headers: HeaderMap,
     Json(input): Json<ContactInput>,
 ) -> ApiResult<Response> {
-    update(state, p, list, id, headers, input, true).await
+    update(state, c, list, id, headers, input, true).await
 }
 
 /// Change only the fields given. With If-Match, 412 when it changed since.
@@ -263,26 +254,27 @@ pub async fn replace_contact(
     security(("bearer" = []), ("api_key" = [])))]
 pub async fn patch_contact(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path((list, id)): Path<(String, String)>,
     headers: HeaderMap,
     Json(input): Json<ContactInput>,
 ) -> ApiResult<Response> {
-    update(state, p, list, id, headers, input, false).await
+    update(state, c, list, id, headers, input, false).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/lists/{list}/contacts/{id}", tag = "contacts", params(("list" = String, Path), ("id" = String, Path)),
     responses((status = 204), (status = 403), (status = 404), (status = 412)), security(("bearer" = []), ("api_key" = [])))]
 pub async fn delete_contact(
     State(state): State<AppState>,
-    p: Principal,
+    c: Caller,
     Path((list, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let list = list_for(&p, &list)?;
+    let list = c.list(&list)?;
     let id: ContactId = parse_id(&id, "contact")?;
     let expected = if_match(&headers)?;
-    let store = org(&state, &p).await?;
-    blocking(move || Ok(store.delete_contact(&p.actor(), list, id, expected)?)).await?;
+    let store = org(&state, c.access()).await?;
+    let actor = c.actor();
+    blocking(move || Ok(store.delete_contact(&actor, list, id, expected)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

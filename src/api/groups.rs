@@ -2,7 +2,7 @@
 
 use super::{Json, blocking, org, parse_id};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::User;
 use crate::error::ApiResult;
 use crate::model::{ContactId, Group, GroupId, ListId, Timestamp, UserRef};
 use crate::store::GroupWithCount;
@@ -64,8 +64,7 @@ pub struct GroupPatch {
     remove_members: Vec<ContactId>,
 }
 
-fn ids(p: &Principal, list: &str) -> ApiResult<ListId> {
-    p.require_user()?;
+fn ids(_: &User, list: &str) -> ApiResult<ListId> {
     parse_id(list, "list")
 }
 
@@ -73,11 +72,11 @@ fn ids(p: &Principal, list: &str) -> ApiResult<ListId> {
     responses((status = 200, body = GroupViews), (status = 404)), security(("bearer" = [])))]
 pub async fn list_groups(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
 ) -> ApiResult<axum::Json<GroupViews>> {
     let list = ids(&p, &list)?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let items = blocking(move || Ok(store.groups(list)?)).await?;
     Ok(axum::Json(GroupViews { items: items.into_iter().map(Into::into).collect() }))
 }
@@ -86,12 +85,12 @@ pub async fn list_groups(
     responses((status = 201, body = GroupView), (status = 403), (status = 409), (status = 422)), security(("bearer" = [])))]
 pub async fn create_group(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
     Json(g): Json<NewGroup>,
 ) -> ApiResult<(StatusCode, axum::Json<GroupView>)> {
     let list = ids(&p, &list)?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let now = state.clock.now();
     let max = state.config.limits.max_groups_per_list;
     let g = blocking(move || Ok(store.create_group(&p.actor(), list, &g.name, max, now)?)).await?;
@@ -102,12 +101,12 @@ pub async fn create_group(
     responses((status = 200, body = GroupView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_group(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path((list, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<GroupView>> {
     let list = ids(&p, &list)?;
     let id: GroupId = parse_id(&id, "group")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let g = blocking(move || Ok(store.get_group(list, id)?)).await?;
     Ok(axum::Json(g.into()))
 }
@@ -118,7 +117,7 @@ pub async fn get_group(
     security(("bearer" = [])))]
 pub async fn patch_group(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path((list, id)): Path<(String, String)>,
     Json(patch): Json<GroupPatch>,
 ) -> ApiResult<axum::Json<GroupView>> {
@@ -127,7 +126,7 @@ pub async fn patch_group(
     if patch.add_members.len() + patch.remove_members.len() > 10_000 {
         return Err(crate::error::ApiError::field("add_members", "at most 10000 members per request"));
     }
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let now = state.clock.now();
     let g = blocking(move || {
         store.patch_group(
@@ -150,12 +149,12 @@ pub async fn patch_group(
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn delete_group(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path((list, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let list = ids(&p, &list)?;
     let id: GroupId = parse_id(&id, "group")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let now = state.clock.now();
     blocking(move || Ok(store.delete_group(&p.actor(), list, id, now)?)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -9,12 +9,12 @@
 use super::contacts::ListParams;
 use super::{blocking, org, parse_id};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::User;
 use crate::error::{ApiError, ApiResult};
 use crate::io::{self, Format};
 use crate::jobs::{Job, JobStatus, RowErrorView};
-use crate::model::{Action, GroupId, ListId};
-use crate::store::{DuplicatePolicy, ImportRow, OrgGuard};
+use crate::model::{GroupId, ListId, Present};
+use crate::store::{DuplicatePolicy, ImportRow, Need, OrgGuard, Rights};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -50,10 +50,9 @@ fn attachment(bytes: Body, mime: &str, filename: &str) -> Response {
 /// The Excel template: the columns in order, a styled frozen header and an example row.
 #[utoipa::path(get, path = "/api/v1/lists/{list}/import/template.xlsx", tag = "import-export", params(("list" = String, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), security(("bearer" = [])))]
-pub async fn template(State(state): State<AppState>, p: Principal, Path(list): Path<String>) -> ApiResult<Response> {
-    p.require_user()?;
+pub async fn template(State(state): State<AppState>, p: User, Path(list): Path<String>) -> ApiResult<Response> {
     let id: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     blocking(move || Ok(store.get_list(id)?)).await?;
     let bytes = blocking(|| Ok(io::template_xlsx())).await?;
     Ok(attachment(Body::from(bytes), io::XLSX_MIME, "contactpro-import-template.xlsx"))
@@ -72,23 +71,22 @@ pub struct ImportParams {
     responses((status = 202, body = Job), (status = 403), (status = 413), (status = 415), (status = 422)), security(("bearer" = [])))]
 pub async fn start_import(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
     super::Query(params): super::Query<ImportParams>,
     req: Request,
 ) -> ApiResult<(StatusCode, axum::Json<Job>)> {
-    p.require_user()?;
     let id: ListId = parse_id(&list, "list")?;
     let policy = params.on_duplicate.unwrap_or_default();
-    let store = org(&state, &p).await?;
-    let user = p.user.clone();
-    let l = {
-        let store = state.registry.acquire(&p.org).await?;
-        blocking(move || Ok(store.get_list(id)?)).await?
+    let store = org(&state, &p.access).await?;
+    // Refuse before reading the upload what the rights can never allow (403, nothing written);
+    // the rows are checked again, per kind, inside each batch's transaction.
+    let rights = {
+        let store = org(&state, &p.access).await?;
+        let actor = p.actor();
+        blocking(move || Ok(Rights::of(&store.get_list(id)?, &actor)?)).await?
     };
-    if !l.allows(&user, Action::Add) {
-        return Err(ApiError::Forbidden("you are not allowed to add contacts to this list".into()));
-    }
+    rights.require(if policy == DuplicatePolicy::Update { Need::Modify } else { Need::Add })?;
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bytes = super::body_bytes(req, &state).await?;
     if bytes.is_empty() {
@@ -104,7 +102,17 @@ pub async fn start_import(
         })
     })
     .await?;
-    let mut job = Job::new("import", p.org.to_string());
+    if policy == DuplicatePolicy::Update && !rights.add {
+        // Without Add, an update import may only touch contacts that exist.
+        let (store, rows) = (org(&state, &p.access).await?, parsed.rows.iter().map(|r| r.input.clone()).collect());
+        let new_rows = blocking(move || Ok(store.rows_matching_nothing(id, rows)?)).await?;
+        if let Some(row) = new_rows.first().map(|i| parsed.rows[*i].row) {
+            return Err(ApiError::Forbidden(format!(
+                "row {row} matches no existing contact and you are not allowed to add contacts to this list"
+            )));
+        }
+    }
+    let mut job = Job::new("import", p.org().to_string());
     job.total = parsed.rows.len() + parsed.errors.len();
     job.warnings = parsed.warnings.clone();
     let handle = state.jobs.start(job.clone());
@@ -147,7 +155,7 @@ fn column_of(field: &str) -> String {
 fn run_import(
     state: &AppState,
     store: &OrgGuard,
-    p: &Principal,
+    p: &User,
     list: ListId,
     parsed: io::Parsed,
     policy: DuplicatePolicy,
@@ -172,8 +180,17 @@ fn run_import(
     let mut invalid_in_batch = 0;
     let total_rows = parsed.rows.len();
     for (i, row) in parsed.rows.into_iter().enumerate() {
-        match row.input.into_fields(&limits) {
-            Ok(fields) => batch.push(ImportRow { row: row.row, fields, group_names: row.group_names }),
+        // An update import validates only what the row sets: it may match by e-mail without a
+        // name, and an empty or missing cell never clears a field of the matched contact.
+        let checked = if policy == DuplicatePolicy::Update {
+            row.input.into_partial_fields(&limits)
+        } else {
+            row.input.into_fields(&limits).map(|f| (f, Present::ALL))
+        };
+        match checked {
+            Ok((fields, present)) => {
+                batch.push(ImportRow { row: row.row, fields, present, group_names: row.group_names })
+            }
             Err(fe) => {
                 invalid_in_batch += 1;
                 for (field, message) in fe {
@@ -186,6 +203,9 @@ fn run_import(
             let rows = std::mem::take(&mut batch);
             match store.import_batch(&actor, list, rows, policy, &mut keys, max, state.clock.now()) {
                 Ok(out) => job.update(|j| {
+                    for (row, field, message) in out.errors {
+                        errors.push(RowErrorView { row, column: column_of(&field), message });
+                    }
                     j.imported += out.imported;
                     j.updated += out.updated;
                     j.skipped += out.skipped;
@@ -219,14 +239,9 @@ fn fail(job: &crate::jobs::JobHandle, message: &str) {
 /// An import job's progress and result.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "import-export", params(("id" = String, Path)),
     responses((status = 200, body = Job), (status = 404)), security(("bearer" = [])))]
-pub async fn get_job(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<String>,
-) -> ApiResult<axum::Json<Job>> {
-    p.require_user()?;
+pub async fn get_job(State(state): State<AppState>, p: User, Path(id): Path<String>) -> ApiResult<axum::Json<Job>> {
     let id: uuid::Uuid = parse_id(&id, "job")?;
-    state.jobs.get(id, p.org.as_str()).map(axum::Json).ok_or(ApiError::NotFound("job"))
+    state.jobs.get(id, p.org().as_str()).map(axum::Json).ok_or(ApiError::NotFound("job"))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -243,11 +258,10 @@ pub struct ExportParams {
     responses((status = 200, description = "The file"), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
     super::Query(params): super::Query<ExportParams>,
 ) -> ApiResult<Response> {
-    p.require_user()?;
     let id: ListId = parse_id(&list, "list")?;
     let format = match params.format.as_deref().unwrap_or("xlsx") {
         "xlsx" => Format::Xlsx,
@@ -257,9 +271,9 @@ pub async fn export(
     };
     let lp = ListParams { q: params.q, group: params.group, ..Default::default() };
     let (query, _, _) = lp.to_query()?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let (list_name, ids, groups) = blocking({
-        let store_q = state.registry.acquire(&p.org).await?;
+        let store_q = org(&state, &p.access).await?;
         move || {
             let l = store_q.get_list(id)?;
             let ids = store_q.all_matching(id, &query)?;

@@ -2,7 +2,7 @@
 
 use super::{Json, blocking, org, parse_id};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::User;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{KeyId, ListId, Timestamp, UserRef};
 use crate::store::{ApiKeyRecord, NewApiKey};
@@ -26,6 +26,9 @@ pub struct KeyView {
     created_at: Timestamp,
     created_by: UserRef,
     last_used_at: Option<Timestamp>,
+    /// Made before keys carried a MAC of their organization: still accepted, but the owner
+    /// should rotate it (create a new key, update the flow, revoke this one).
+    legacy: bool,
 }
 
 impl From<ApiKeyRecord> for KeyView {
@@ -37,6 +40,7 @@ impl From<ApiKeyRecord> for KeyView {
             created_at: k.created_at,
             created_by: k.created_by,
             last_used_at: k.last_used_at,
+            legacy: k.legacy,
         }
     }
 }
@@ -63,12 +67,11 @@ pub struct CreatedKey {
     responses((status = 200, body = KeyViews), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn list_keys(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
 ) -> ApiResult<axum::Json<KeyViews>> {
-    p.require_user()?;
     let list: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let items = blocking(move || Ok(store.api_keys(&p.actor(), list)?)).await?;
     Ok(axum::Json(KeyViews { items: items.into_iter().map(Into::into).collect() }))
 }
@@ -77,19 +80,18 @@ pub async fn list_keys(
     responses((status = 201, body = CreatedKey), (status = 403), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn create_key(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
     Json(k): Json<NewKey>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedKey>)> {
-    p.require_user()?;
     let list: ListId = parse_id(&list, "list")?;
     let name = k.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::field("name", "must be 1 to 100 printable characters"));
     }
-    let g = state.auth.keys.generate(&p.org);
+    let g = state.auth.keys.generate(p.org());
     let secret = g.secret.clone();
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let now = state.clock.now();
     let rec = blocking(move || {
         Ok(store.create_api_key(&p.actor(), list, NewApiKey { id: g.id, name, prefix: g.prefix, hash: g.hash }, now)?)
@@ -102,13 +104,12 @@ pub async fn create_key(
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn revoke_key(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path((list, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    p.require_user()?;
     let list: ListId = parse_id(&list, "list")?;
     let id: KeyId = parse_id(&id, "API key")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     blocking(move || Ok(store.revoke_api_key(&p.actor(), list, id)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

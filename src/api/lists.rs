@@ -3,9 +3,10 @@
 
 use super::{Json, blocking, org, parse_id};
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::User;
 use crate::error::ApiResult;
-use crate::model::{Action, ContactList, ListId, ListPatch, NewList, UserRef};
+use crate::model::{ContactList, ListId, ListPatch, NewList, UserRef};
+use crate::store::{Rights, StoreError};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,14 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/lists/{list}/about", get(about))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Rights {
-    owner: bool,
-    add: bool,
-    modify: bool,
-    delete: bool,
-}
-
 /// A list as the API shows it: the stored list plus the caller's rights and the contact count.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ListView {
@@ -36,14 +29,9 @@ pub struct ListView {
     contact_count: usize,
 }
 
-fn view(list: ContactList, p: &Principal, contact_count: usize) -> ListView {
-    let u = &p.user;
-    let rights = Rights {
-        owner: list.is_owner(u),
-        add: list.allows(u, Action::Add),
-        modify: list.allows(u, Action::Modify),
-        delete: list.allows(u, Action::Delete),
-    };
+fn view(list: ContactList, p: &User, contact_count: usize) -> ListView {
+    // A user has rights on every list of the organization (at least reading).
+    let rights = Rights::of(&list, &p.actor()).unwrap_or_default();
     ListView { list, rights, contact_count }
 }
 
@@ -54,9 +42,12 @@ pub struct ListViews {
 
 /// The organization's lists.
 #[utoipa::path(get, path = "/api/v1/lists", tag = "lists", responses((status = 200, body = ListViews)), security(("bearer" = [])))]
-pub async fn list_lists(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<ListViews>> {
-    p.require_user()?;
-    let store = org(&state, &p).await?;
+pub async fn list_lists(State(state): State<AppState>, p: User) -> ApiResult<axum::Json<ListViews>> {
+    // Before the organization's first sign-in there is no database: no lists yet.
+    let store = match state.registry.acquire(&p.access).await {
+        Err(StoreError::NoOrganization) => return Ok(axum::Json(ListViews { items: Vec::new() })),
+        other => other?,
+    };
     let items = blocking(move || {
         let lists = store.lists()?;
         let mut out = Vec::with_capacity(lists.len());
@@ -75,11 +66,10 @@ pub async fn list_lists(State(state): State<AppState>, p: Principal) -> ApiResul
     responses((status = 201, body = ListView), (status = 422)), security(("bearer" = [])))]
 pub async fn create_list(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Json(new): Json<NewList>,
 ) -> ApiResult<(StatusCode, axum::Json<ListView>)> {
-    p.require_user()?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let now = state.clock.now();
     let l = blocking(move || Ok(store.create_list(&p.actor(), new, now).map(|l| view(l, &p, 0))?)).await?;
     Ok((StatusCode::CREATED, axum::Json(l)))
@@ -89,12 +79,11 @@ pub async fn create_list(
     responses((status = 200, body = ListView), (status = 404)), security(("bearer" = [])))]
 pub async fn get_list(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
 ) -> ApiResult<axum::Json<ListView>> {
-    p.require_user()?;
     let id: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let v = blocking(move || {
         let l = store.get_list(id)?;
         let n = store.contact_count(id)?;
@@ -109,13 +98,12 @@ pub async fn get_list(
     responses((status = 200, body = ListView), (status = 403), (status = 404), (status = 422)), security(("bearer" = [])))]
 pub async fn patch_list(
     State(state): State<AppState>,
-    p: Principal,
+    p: User,
     Path(list): Path<String>,
     Json(patch): Json<ListPatch>,
 ) -> ApiResult<axum::Json<ListView>> {
-    p.require_user()?;
     let id: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let v = blocking(move || {
         let l = store.patch_list(&p.actor(), id, patch)?;
         let n = store.contact_count(id)?;
@@ -128,14 +116,9 @@ pub async fn patch_list(
 /// Delete a list with everything in it (owners only).
 #[utoipa::path(delete, path = "/api/v1/lists/{list}", tag = "lists", params(("list" = String, Path)),
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn delete_list(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(list): Path<String>,
-) -> ApiResult<StatusCode> {
-    p.require_user()?;
+pub async fn delete_list(State(state): State<AppState>, p: User, Path(list): Path<String>) -> ApiResult<StatusCode> {
     let id: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     blocking(move || Ok(store.delete_list(&p.actor(), id)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -149,14 +132,9 @@ pub struct About {
 
 #[utoipa::path(get, path = "/api/v1/lists/{list}/about", tag = "lists", params(("list" = String, Path)),
     responses((status = 200, body = About), (status = 404)), security(("bearer" = [])))]
-pub async fn about(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(list): Path<String>,
-) -> ApiResult<axum::Json<About>> {
-    p.require_user()?;
+pub async fn about(State(state): State<AppState>, p: User, Path(list): Path<String>) -> ApiResult<axum::Json<About>> {
     let id: ListId = parse_id(&list, "list")?;
-    let store = org(&state, &p).await?;
+    let store = org(&state, &p.access).await?;
     let l = blocking(move || Ok(store.get_list(id)?)).await?;
     Ok(axum::Json(About { version: crate::VERSION, id: l.id, created_by: l.created_by }))
 }

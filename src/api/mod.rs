@@ -13,7 +13,7 @@ mod session;
 mod system;
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::OrgAccess;
 use crate::error::{ApiError, ApiResult};
 use crate::store::OrgGuard;
 use axum::Router;
@@ -37,9 +37,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))
 }
 
-/// The caller's organization database. The only way handlers reach a store.
-pub async fn org(state: &AppState, p: &Principal) -> ApiResult<OrgGuard> {
-    Ok(state.registry.acquire(&p.org).await?)
+/// The caller's organization database, for a verified caller only. The only way handlers reach a store.
+pub async fn org(state: &AppState, access: &OrgAccess) -> ApiResult<OrgGuard> {
+    Ok(state.registry.acquire(access).await?)
 }
 
 /// Run blocking store work off the async threads.

@@ -2,8 +2,8 @@
 
 use super::{Json, blocking, org};
 use crate::AppState;
-use crate::auth::Principal;
 use crate::auth::demo::{self, Persona};
+use crate::auth::{SignIn, User};
 use crate::error::{ApiError, ApiResult};
 use crate::model::OrgId;
 use crate::profiles::Profile;
@@ -97,10 +97,9 @@ pub struct Session {
 #[utoipa::path(post, path = "/api/v1/login", tag = "session",
     responses((status = 200, body = Session), (status = 401), (status = 403, description = "consent_required: the user must grant consent (Entra)")),
     security(("bearer" = [])))]
-pub async fn login(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<Session>> {
-    p.require_user()?;
+pub async fn login(State(state): State<AppState>, SignIn(p): SignIn) -> ApiResult<axum::Json<Session>> {
     let profile = Profile {
-        oid: p.user.0.clone(),
+        oid: p.id.0.clone(),
         upn: p.upn.clone(),
         display_name: p.name.clone(),
         email: p.email.clone(),
@@ -108,34 +107,36 @@ pub async fn login(State(state): State<AppState>, p: Principal) -> ApiResult<axu
         last_login: state.clock.now(),
     };
     let profile = crate::auth::refresh_profile(&state, &p, profile).await?;
-    let store = org(&state, &p).await?;
+    // The one place an organization's database is created: a verified user signing in.
+    let sign_in = SignIn(p);
+    let store = state.registry.open_or_create(&sign_in).await?;
+    let p = sign_in.0;
     let stored = profile.clone();
     blocking(move || Ok(store.put_profile(&stored)?)).await?;
-    state.profiles.put(&p.org, profile.clone());
-    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org.to_string() } }))
+    state.profiles.put(p.org(), profile.clone());
+    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org().to_string() } }))
 }
 
 /// The caller's profile, from memory when possible.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = Session), (status = 401)),
     security(("bearer" = [])))]
-pub async fn me(State(state): State<AppState>, p: Principal) -> ApiResult<axum::Json<Session>> {
-    p.require_user()?;
-    let profile = match state.profiles.get_cached(&p.org, p.user.as_str()) {
+pub async fn me(State(state): State<AppState>, p: User) -> ApiResult<axum::Json<Session>> {
+    let profile = match state.profiles.get_cached(p.org(), p.id.as_str()) {
         Some(pr) => pr,
         None => {
-            let store = org(&state, &p).await?;
-            let oid = p.user.0.clone();
+            let store = org(&state, &p.access).await?;
+            let oid = p.id.0.clone();
             let found = blocking(move || Ok(store.get_profile(&oid)?)).await?;
             match found {
                 Some(pr) => {
-                    state.profiles.put(&p.org, pr.clone());
+                    state.profiles.put(p.org(), pr.clone());
                     pr
                 }
                 None => return Err(ApiError::NotFound("profile (call /api/v1/login first)")),
             }
         }
     };
-    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org.to_string() } }))
+    Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org().to_string() } }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -152,13 +153,8 @@ pub struct Users {
 /// People of the caller's organization who have signed in (for permissions and owners).
 #[utoipa::path(get, path = "/api/v1/users", tag = "session", params(UserQuery), responses((status = 200, body = Users)),
     security(("bearer" = [])))]
-pub async fn users(
-    State(state): State<AppState>,
-    p: Principal,
-    Query(q): Query<UserQuery>,
-) -> ApiResult<axum::Json<Users>> {
-    p.require_user()?;
-    let store = org(&state, &p).await?;
+pub async fn users(State(state): State<AppState>, p: User, Query(q): Query<UserQuery>) -> ApiResult<axum::Json<Users>> {
+    let store = org(&state, &p.access).await?;
     let items = blocking(move || Ok(store.find_users(&q.q.chars().take(100).collect::<String>(), 50)?)).await?;
     Ok(axum::Json(Users { items }))
 }

@@ -5,7 +5,7 @@
 //! missing consent keeps the token's claims and is logged; missing consent is answered 403
 //! `consent_required` so the tab can ask for consent (getAuthToken with silent:false) and retry.
 
-use super::Principal;
+use super::User;
 use super::jwks::read_limited;
 use crate::AppState;
 use crate::error::ApiError;
@@ -38,9 +38,9 @@ enum Failure {
 }
 
 /// Refresh `profile` from Graph; `Ok(profile)` unchanged when Graph is not configured or fails.
-pub async fn refresh(state: &AppState, p: &Principal, profile: Profile) -> Result<Profile, ApiError> {
+pub async fn refresh(state: &AppState, p: &User, profile: Profile) -> Result<Profile, ApiError> {
     let cfg = &state.config.auth.entra;
-    let Some(token) = p.token.as_deref() else { return Ok(profile) };
+    let token = p.token.as_str();
     if cfg.client_secret.0.is_empty() {
         return Ok(profile);
     }
@@ -50,7 +50,7 @@ pub async fn refresh(state: &AppState, p: &Principal, profile: Profile) -> Resul
             "this app needs your consent to read your profile: sign in again and accept".into(),
         )),
         Err(Failure::Other(e)) => {
-            tracing::warn!(org = %p.org, error = %e, "Graph profile refresh failed; using the token's claims");
+            tracing::warn!(org = %p.org(), error = %e, "Graph profile refresh failed; using the token's claims");
             Ok(profile)
         }
     }
@@ -71,7 +71,7 @@ fn merge(mut profile: Profile, me: Me) -> Profile {
     profile
 }
 
-async fn fetch_me(state: &AppState, p: &Principal, token: &str) -> Result<Me, Failure> {
+async fn fetch_me(state: &AppState, p: &User, token: &str) -> Result<Me, Failure> {
     let cfg = &state.config.auth.entra;
     let authority = cfg.authority.trim_end_matches('/');
     let graph = cfg.graph_url.trim_end_matches('/');
@@ -85,7 +85,7 @@ async fn fetch_me(state: &AppState, p: &Principal, token: &str) -> Result<Me, Fa
         ("requested_token_use", "on_behalf_of"),
     ];
     // The tenant comes from the verified token (a GUID), so it is safe in the URL path.
-    let url = format!("{authority}/{}/oauth2/v2.0/token", p.org);
+    let url = format!("{authority}/{}/oauth2/v2.0/token", p.org());
     let resp = state.http.post(&url).form(&form).send().await.map_err(|e| Failure::Other(e.to_string()))?;
     let status = resp.status();
     let body = read_limited(resp, MAX_BODY_BYTES).await.map_err(Failure::Other)?;

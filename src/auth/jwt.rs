@@ -47,13 +47,17 @@ impl Verifier {
         let mut v = Validation::new(self.alg);
         v.validate_exp = false;
         v.validate_nbf = false;
-        v.required_spec_claims.clear();
+        // Every mode requires both: a token without an audience could be meant for any app, and
+        // one without an expiry would be valid forever.
+        v.set_required_spec_claims(&["exp", "aud"]);
         v.set_audience(&self.audiences);
         v.validate_aud = true;
         let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
             match e.kind() {
                 K::InvalidAudience => AuthError::Invalid("wrong audience"),
+                K::MissingRequiredClaim(c) if c == "aud" => AuthError::Invalid("token has no aud"),
+                K::MissingRequiredClaim(c) if c == "exp" => AuthError::Invalid("token has no exp"),
                 K::InvalidSignature => AuthError::Invalid("bad signature"),
                 K::InvalidAlgorithm => AuthError::Invalid("unexpected token algorithm"),
                 _ => AuthError::Invalid("invalid token"),

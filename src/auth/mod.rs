@@ -1,5 +1,7 @@
-//! Authentication: who is calling. The [`Principal`] extractor is the only way a handler learns
-//! the caller's organization, so every store access starts from a verified identity.
+//! Authentication: who is calling. Routes state the kind of caller they accept in their signature
+//! ([`User`], [`ListKey`], [`Caller`] for either, [`SignIn`] for `POST /login`); each extractor
+//! verifies its credential before anything touches storage and yields an [`OrgAccess`], the only
+//! value the store's registry opens a database for.
 
 pub mod apikey;
 pub mod demo;
@@ -20,49 +22,69 @@ use serde_json::{Map, Value};
 pub enum AuthError {
     #[error("{0}")]
     Invalid(&'static str),
-    #[error("the signing keys could not be fetched")]
+    /// The identity provider's signing keys could not be fetched: nothing can be verified, but
+    /// the caller's credential may be fine, so this is a 503 that does not sign anyone out.
+    #[error("the sign-in service cannot be reached; try again shortly")]
     KeysUnavailable,
 }
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
-        ApiError::Unauthorized(e.to_string())
+        match e {
+            AuthError::KeysUnavailable => ApiError::AuthUnavailable { retry_after_secs: 5 },
+            AuthError::Invalid(_) => ApiError::Unauthorized(e.to_string()),
+        }
     }
 }
 
-/// A verified caller: a user from a token, or an API key bound to one list.
+/// Proof that a credential naming this organization was verified (a token's signature, an API
+/// key's MAC). Only this module makes one, and the store's registry hands out databases only
+/// for one, so no unverified input can open, create or evict an organization's database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgAccess {
+    org: OrgId,
+}
+
+impl OrgAccess {
+    fn verified(org: OrgId) -> Self {
+        Self { org }
+    }
+
+    /// The operator's own access: command-line tools, demo seeding and backups run by the
+    /// server on its own data. Never call it with a value that came from a request.
+    pub fn operator(org: OrgId) -> Self {
+        Self { org }
+    }
+
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+}
+
+/// A signed-in person (a verified bearer token). Routes for people take this extractor: an API
+/// key on such a route gets 403, no credential 401.
 #[derive(Clone, Debug)]
-pub struct Principal {
-    pub org: OrgId,
-    pub user: UserId,
+pub struct User {
+    pub access: OrgAccess,
+    pub id: UserId,
     pub name: String,
     pub upn: String,
     pub email: String,
-    /// Set when the caller is an API key: (key id, the one list it reaches).
-    pub key: Option<(KeyId, ListId)>,
     /// The bearer token as received (for On-Behalf-Of profile refresh).
-    pub token: Option<String>,
+    pub token: String,
 }
 
-impl Principal {
+impl User {
+    pub fn org(&self) -> &OrgId {
+        &self.access.org
+    }
+
     pub fn actor(&self) -> Actor {
-        Actor {
-            user: self.user.clone(),
-            display: UserRef { id: self.user.0.clone(), name: self.name.clone() },
-            key_list: self.key.map(|(_, l)| l),
-        }
+        Actor::user(self.id.clone(), UserRef { id: self.id.0.clone(), name: self.name.clone() })
     }
 
-    /// Routes other than a list's contacts are for people, not API keys.
-    pub fn require_user(&self) -> Result<(), ApiError> {
-        if self.key.is_some() {
-            return Err(ApiError::Unauthorized("API keys reach only their list's contacts".into()));
-        }
-        Ok(())
-    }
-
-    /// Build a principal from verified claims (Entra v1/v2 and demo names).
-    pub fn from_claims(
+    /// Build a user from verified claims (Entra v1/v2 and demo names).
+    fn from_claims(
         claims: &Map<String, Value>,
         names: &ClaimNames,
         fixed_org: Option<&OrgId>,
@@ -74,7 +96,7 @@ impl Principal {
             None => OrgId::parse(&get(&names.org)).ok_or(AuthError::Invalid("token has no valid tenant id"))?,
         };
         let user = get(&names.user_id);
-        if user.is_empty() || user.len() > 128 {
+        if user.is_empty() || user.len() > 128 || user.starts_with("key:") {
             return Err(AuthError::Invalid("token has no valid user id"));
         }
         let mut upn = get(&names.username);
@@ -90,14 +112,64 @@ impl Principal {
             name = if upn.is_empty() { user.clone() } else { upn.clone() };
         }
         Ok(Self {
-            org,
-            user: UserId(user),
+            access: OrgAccess::verified(org),
+            id: UserId(user),
             name: name.chars().take(200).collect(),
             upn: upn.chars().take(200).collect(),
             email: email.chars().take(200).collect(),
-            key: None,
-            token: Some(token.to_owned()),
+            token: token.to_owned(),
         })
+    }
+}
+
+/// The extractor of `POST /login` alone: the one caller allowed to create its organization's
+/// database (`Registry::open_or_create`). Every other route opens existing databases only.
+pub struct SignIn(pub User);
+
+/// An API key: it reaches one list's contacts (and that list's change feed), nothing else.
+#[derive(Clone, Debug)]
+pub struct ListKey {
+    pub access: OrgAccess,
+    pub id: KeyId,
+    pub list: ListId,
+    pub name: String,
+}
+
+impl ListKey {
+    pub fn actor(&self) -> Actor {
+        Actor::key(self.id, self.list, UserRef { id: format!("key:{}", self.id), name: self.name.clone() })
+    }
+}
+
+/// Either kind of caller, for the routes both may use (a list's contacts).
+#[derive(Clone, Debug)]
+pub enum Caller {
+    User(User),
+    Key(ListKey),
+}
+
+impl Caller {
+    pub fn access(&self) -> &OrgAccess {
+        match self {
+            Self::User(u) => &u.access,
+            Self::Key(k) => &k.access,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        match self {
+            Self::User(u) => u.actor(),
+            Self::Key(k) => k.actor(),
+        }
+    }
+
+    /// Parse a list id from the path; for an API key, every other list does not exist (404).
+    pub fn list(&self, raw: &str) -> Result<ListId, ApiError> {
+        let id: ListId = raw.parse().map_err(|_| ApiError::NotFound("list"))?;
+        match self {
+            Self::Key(k) if k.list != id => Err(ApiError::NotFound("list")),
+            _ => Ok(id),
+        }
     }
 }
 
@@ -134,24 +206,69 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
-impl FromRequestParts<AppState> for Principal {
+fn client_ip(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+}
+
+async fn verify_user(parts: &Parts, state: &AppState) -> Result<User, ApiError> {
+    let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
+    let auth = &state.auth;
+    let claims = auth.verifier.verify(token, state.clock.now()).await?;
+    let u = User::from_claims(&claims, &auth.claims, auth.fixed_org.as_ref(), token)?;
+    // Checked after the signature, so only a genuine token from another tenant gets here.
+    if !auth.allowed_orgs.is_empty() && !auth.allowed_orgs.contains(u.org()) {
+        return Err(AuthError::Invalid("this organization is not allowed to use this server").into());
+    }
+    Ok(u)
+}
+
+async fn verify_key(parts: &Parts, state: &AppState) -> Option<Result<ListKey, ApiError>> {
+    let key = parts.headers.get("x-api-key")?;
+    Some(match key.to_str() {
+        Ok(k) => apikey::authenticate(state, k, client_ip(parts)).await,
+        Err(_) => Err(ApiError::Unauthorized("invalid API key".into())),
+    })
+}
+
+impl FromRequestParts<AppState> for User {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if let Some(key) = parts.headers.get("x-api-key") {
-            let key = key.to_str().map_err(|_| ApiError::Unauthorized("invalid API key".into()))?;
-            let client = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-            return apikey::authenticate(state, key, client).await;
+        // A key is verified first, so a forged one is 401 here as everywhere; a genuine one is 403.
+        if let Some(k) = verify_key(parts, state).await {
+            k?;
+            return Err(ApiError::Forbidden(
+                "this route is for signed-in people; an API key reaches only its list's contacts".into(),
+            ));
         }
-        let token = bearer(parts).ok_or_else(|| ApiError::Unauthorized("missing bearer token".into()))?;
-        let auth = &state.auth;
-        let claims = auth.verifier.verify(token, state.clock.now()).await?;
-        let p = Principal::from_claims(&claims, &auth.claims, auth.fixed_org.as_ref(), token)?;
-        // Checked after the signature, so only a genuine token from another tenant gets here.
-        if !auth.allowed_orgs.is_empty() && !auth.allowed_orgs.contains(&p.org) {
-            return Err(AuthError::Invalid("this organization is not allowed to use this server").into());
+        verify_user(parts, state).await
+    }
+}
+
+impl FromRequestParts<AppState> for SignIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        User::from_request_parts(parts, state).await.map(SignIn)
+    }
+}
+
+impl FromRequestParts<AppState> for ListKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        verify_key(parts, state).await.unwrap_or_else(|| Err(ApiError::Unauthorized("missing X-API-Key".into())))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(k) = verify_key(parts, state).await {
+            return k.map(Caller::Key);
         }
-        Ok(p)
+        verify_user(parts, state).await.map(Caller::User)
     }
 }
 
@@ -159,10 +276,10 @@ impl FromRequestParts<AppState> for Principal {
 /// through On-Behalf-Of). Without a directory the token's claims are the profile.
 pub async fn refresh_profile(
     state: &AppState,
-    p: &Principal,
+    p: &User,
     from_claims: crate::profiles::Profile,
 ) -> Result<crate::profiles::Profile, ApiError> {
-    if state.config.auth.mode != crate::config::AuthMode::Entra || p.key.is_some() {
+    if state.config.auth.mode != crate::config::AuthMode::Entra {
         return Ok(from_claims);
     }
     graph::refresh(state, p, from_claims).await

@@ -9,7 +9,7 @@ mod list;
 mod time;
 mod validate;
 
-pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, ContactPatch, Group, UserRef};
+pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, ContactPatch, Group, Present, UserRef};
 pub use ids::{ContactId, GroupId, KeyId, ListId, OrgId, UserId};
 pub use list::{
     Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, MemberPermission, NewList,

@@ -2,10 +2,9 @@
 //! updated before the call returns.
 
 use super::records::StoredContact;
-use super::{Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
-use crate::model::{
-    Action, Contact, ContactFields, ContactId, ContactList, FieldErrors, Group, GroupId, ListId, Timestamp,
-};
+use super::{Actor, CONTACTS, GROUPS, OrgStore, StoreError, StoreResult, decode, encode};
+use super::{Need, Rights};
+use crate::model::{Contact, ContactFields, ContactId, FieldErrors, Group, GroupId, ListId, Present, Timestamp};
 use crate::search::{ListIndex, Query};
 use parking_lot::RwLock;
 use redb::{ReadableDatabase, ReadableTable};
@@ -31,31 +30,19 @@ pub enum DuplicatePolicy {
 pub struct ImportRow {
     pub row: usize,
     pub fields: ContactFields,
+    /// The fields the file sets (a column present and a non-empty cell): an update import
+    /// changes only these on the matched contact, so an empty or missing cell never clears one.
+    pub present: Present,
     pub group_names: Vec<String>,
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct ImportOutcome {
     pub imported: usize,
     pub updated: usize,
     pub skipped: usize,
-}
-
-/// Decide whether `actor` may do `action` on the contacts and groups of `list`.
-pub(crate) fn check(list: &ContactList, actor: &Actor, action: Action) -> StoreResult<()> {
-    if let Some(k) = actor.key_list {
-        // An API key reaches its own list only; any other list does not exist for it.
-        return if k == list.id { Ok(()) } else { Err(StoreError::NotFound("list")) };
-    }
-    if list.allows(&actor.user, action) {
-        return Ok(());
-    }
-    let verb = match action {
-        Action::Add => "add",
-        Action::Modify => "modify",
-        Action::Delete => "delete",
-    };
-    Err(StoreError::Forbidden(format!("you are not allowed to {verb} contacts or groups in this list")))
+    /// Rows refused while writing: (row, field, reason).
+    pub errors: Vec<(usize, String, String)>,
 }
 
 pub(crate) fn contact_key(list: ListId, id: ContactId) -> (u128, u128) {
@@ -69,12 +56,33 @@ fn validation(field: &str, msg: impl Into<String>) -> StoreError {
 }
 
 impl OrgStore {
-    /// The list's search index, built from the store on first use.
+    /// The list's search index, built from the store on first use. Each list has its own cell:
+    /// building one list's index (seconds for a large list) holds only that list's callers.
     pub fn index(&self, list: ListId) -> StoreResult<Arc<RwLock<ListIndex>>> {
-        let mut map = self.indexes.lock();
-        if let Some(i) = map.get(&list) {
+        let cell = self.indexes.lock().entry(list).or_default().clone();
+        let mut slot = cell.lock();
+        if let Some(i) = &*slot {
             return Ok(i.clone());
         }
+        let built = self.build_index(list);
+        match built {
+            Ok(idx) => {
+                *slot = Some(idx.clone());
+                Ok(idx)
+            }
+            Err(e) => {
+                drop(slot);
+                // An unknown list leaves no empty cell behind.
+                let mut map = self.indexes.lock();
+                if map.get(&list).is_some_and(|c| c.lock().is_none()) {
+                    map.remove(&list);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn build_index(&self, list: ListId) -> StoreResult<Arc<RwLock<ListIndex>>> {
         let txn = self.db.begin_read()?;
         self.read_list(&txn, list)?;
         let l = list.as_u128();
@@ -90,13 +98,14 @@ impl OrgStore {
             let s: StoredContact = decode(row?.1.value())?;
             all.push(Contact::from(s));
         }
-        let idx = Arc::new(RwLock::new(ListIndex::build(all, names)));
-        map.insert(list, idx.clone());
-        Ok(idx)
+        Ok(Arc::new(RwLock::new(ListIndex::build(all, names))))
     }
 
+    /// The number of contacts of a list, from the stored count (never builds the index).
     pub fn contact_count(&self, list: ListId) -> StoreResult<usize> {
-        Ok(self.index(list)?.read().len())
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(super::COUNTS)?;
+        Ok(t.get(list.as_u128())?.map_or(0, |v| usize::try_from(v.value()).unwrap_or(usize::MAX)))
     }
 
     pub fn query_contacts(&self, list: ListId, q: &Query) -> StoreResult<ContactPage> {
@@ -152,12 +161,6 @@ impl OrgStore {
         Ok(())
     }
 
-    fn list_in_txn(txn: &redb::WriteTransaction, list: ListId) -> StoreResult<ContactList> {
-        let t = txn.open_table(LISTS)?;
-        let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
-        Ok(decode(v.value())?)
-    }
-
     pub fn create_contact(
         &self,
         actor: &Actor,
@@ -171,9 +174,7 @@ impl OrgStore {
         if idx.read().len() >= max_contacts {
             return Err(StoreError::LimitReached(format!("a list holds at most {max_contacts} contacts")));
         }
-        let txn = self.db.begin_write()?;
-        let l = Self::list_in_txn(&txn, list)?;
-        check(&l, actor, Action::Add)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Add)?;
         Self::check_groups_exist(&txn, list, &fields.groups)?;
         let c = Contact {
             id: ContactId::new_time_ordered(),
@@ -185,6 +186,7 @@ impl OrgStore {
             version: 1,
         };
         txn.open_table(CONTACTS)?.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+        Self::add_to_count(&txn, list, 1)?;
         txn.commit()?;
         idx.write().upsert(&c);
         Ok(c)
@@ -203,9 +205,7 @@ impl OrgStore {
     ) -> StoreResult<Contact> {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        let l = Self::list_in_txn(&txn, list)?;
-        check(&l, actor, Action::Modify)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Modify)?;
         let c = {
             let mut t = txn.open_table(CONTACTS)?;
             let old: Contact = {
@@ -230,9 +230,7 @@ impl OrgStore {
     pub fn delete_contact(&self, actor: &Actor, list: ListId, id: ContactId, if_match: Option<u64>) -> StoreResult<()> {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        let l = Self::list_in_txn(&txn, list)?;
-        check(&l, actor, Action::Delete)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Delete)?;
         {
             let mut t = txn.open_table(CONTACTS)?;
             let old: Contact = {
@@ -244,9 +242,35 @@ impl OrgStore {
             }
             t.remove(contact_key(list, id))?;
         }
+        Self::add_to_count(&txn, list, -1)?;
         txn.commit()?;
         idx.write().remove(id);
         Ok(())
+    }
+
+    /// The positions of `rows` that match no contact of the list (by the import's duplicate rule):
+    /// an update import would create these.
+    pub fn rows_matching_nothing(
+        &self,
+        list: ListId,
+        rows: Vec<crate::model::ContactInput>,
+    ) -> StoreResult<Vec<usize>> {
+        let keys = self.duplicate_keys(list)?;
+        let trimmed = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+        Ok(rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let f = ContactFields {
+                    full_name: trimmed(&r.full_name),
+                    email: trimmed(&r.email),
+                    company: trimmed(&r.company),
+                    ..ContactFields::default()
+                };
+                !keys.contains_key(&lookup_key(&f))
+            })
+            .map(|(i, _)| i)
+            .collect())
     }
 
     /// Keys that identify duplicates for imports: e-mail (folded), and folded full name + company.
@@ -283,9 +307,10 @@ impl OrgStore {
         let mut changed = Vec::new();
         let mut new_groups = Vec::new();
         let mut new_keys = Vec::new();
-        let txn = self.db.begin_write()?;
-        let l = Self::list_in_txn(&txn, list)?;
-        check(&l, actor, Action::Add)?;
+        // Rights are checked per row kind inside this transaction: an update needs Modify, a new
+        // contact or group needs Add. A refusal aborts the batch before anything is committed.
+        let (txn, l) = self.begin_list_write(actor, list, Need::Read)?;
+        let rights = Rights::of(&l, actor)?;
         {
             let mut groups = txn.open_table(GROUPS)?;
             let mut by_name: HashMap<String, GroupId> = HashMap::new();
@@ -296,6 +321,7 @@ impl OrgStore {
             }
             let mut t = txn.open_table(CONTACTS)?;
             let mut count = idx.read().len();
+            let mut added = 0i64;
             for row in rows {
                 let mut fields = row.fields;
                 for name in row.group_names {
@@ -306,6 +332,7 @@ impl OrgStore {
                     let gid = match by_name.get(&name.to_lowercase()) {
                         Some(g) => *g,
                         None => {
+                            rights.require(Need::Add)?;
                             let g = Group {
                                 id: GroupId::new_random(),
                                 name: name.clone(),
@@ -328,6 +355,7 @@ impl OrgStore {
                 match (dup, policy) {
                     (Some(_), DuplicatePolicy::Skip) => out.skipped += 1,
                     (Some(id), _) => {
+                        rights.require(Need::Modify)?;
                         let Some(old) =
                             t.get(contact_key(list, id))?.map(|v| decode::<StoredContact>(v.value())).transpose()?
                         else {
@@ -339,8 +367,8 @@ impl OrgStore {
                         g.extend(fields.groups.iter().copied());
                         g.sort();
                         g.dedup();
-                        fields.groups = g;
-                        c.fields = fields;
+                        c.fields.overlay(&fields, row.present);
+                        c.fields.groups = g;
                         c.updated_at = now;
                         c.updated_by = actor.display.clone();
                         c.version += 1;
@@ -349,6 +377,13 @@ impl OrgStore {
                         out.updated += 1;
                     }
                     (None, _) => {
+                        rights.require(Need::Add)?;
+                        if fields.full_name.is_empty() {
+                            // Rows of an update import may leave the name out to match by e-mail;
+                            // a row that matches nothing becomes a contact and needs one.
+                            out.errors.push((row.row, "full_name".into(), "is required".into()));
+                            continue;
+                        }
                         if count >= max_contacts {
                             return Err(StoreError::LimitReached(format!(
                                 "a list holds at most {max_contacts} contacts"
@@ -364,6 +399,7 @@ impl OrgStore {
                             version: 1,
                         };
                         t.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+                        added += 1;
                         for k in dup_keys(&c.fields) {
                             new_keys.push((k, c.id));
                         }
@@ -377,6 +413,7 @@ impl OrgStore {
                     keys.entry(k).or_insert(id);
                 }
             }
+            Self::add_to_count(&txn, list, added)?;
         }
         txn.commit()?;
         let mut w = idx.write();

@@ -1,10 +1,10 @@
 //! Groups: names unique per list (case-insensitively); membership lives on the contacts, so
 //! renaming touches one record and deleting a group rewrites its members in the same transaction.
 
-use super::contacts::{check, contact_key};
+use super::contacts::contact_key;
 use super::records::StoredContact;
-use super::{Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
-use crate::model::{Action, Contact, ContactId, ContactList, FieldErrors, Group, GroupId, ListId, Timestamp};
+use super::{Actor, CONTACTS, GROUPS, Need, OrgStore, StoreError, StoreResult, decode, encode};
+use crate::model::{Contact, ContactId, FieldErrors, Group, GroupId, ListId, Timestamp};
 use crate::search::{GroupFilter, Order, Query, SortKey};
 use redb::{ReadableDatabase, ReadableTable};
 
@@ -89,12 +89,6 @@ impl OrgStore {
         Ok(false)
     }
 
-    fn list_for_write(txn: &redb::WriteTransaction, list: ListId) -> StoreResult<ContactList> {
-        let t = txn.open_table(LISTS)?;
-        let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
-        Ok(decode(v.value())?)
-    }
-
     pub fn create_group(
         &self,
         actor: &Actor,
@@ -106,12 +100,7 @@ impl OrgStore {
         let name = validate_group_name(name)?;
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        let l = Self::list_for_write(&txn, list)?;
-        check(&l, actor, Action::Add)?;
-        if actor.key_list.is_some() {
-            return Err(StoreError::NotFound("list"));
-        }
+        let (txn, _) = self.begin_list_write(actor, list, Need::Add)?;
         if Self::name_taken(&txn, list, &name, None)? {
             return Err(StoreError::Conflict {
                 code: "duplicate_name",
@@ -147,12 +136,7 @@ impl OrgStore {
         let name = name.map(validate_group_name).transpose()?;
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        let l = Self::list_for_write(&txn, list)?;
-        if actor.key_list.is_some() {
-            return Err(StoreError::NotFound("list"));
-        }
-        check(&l, actor, Action::Modify)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Modify)?;
         let mut changed = Vec::new();
         let group = {
             let mut gt = txn.open_table(GROUPS)?;
@@ -220,12 +204,7 @@ impl OrgStore {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
         let members = idx.read().query(&members_query(id)).ids;
-        let txn = self.db.begin_write()?;
-        let l = Self::list_for_write(&txn, list)?;
-        if actor.key_list.is_some() {
-            return Err(StoreError::NotFound("list"));
-        }
-        check(&l, actor, Action::Delete)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Delete)?;
         let mut changed = Vec::new();
         {
             let mut gt = txn.open_table(GROUPS)?;

@@ -1,7 +1,7 @@
 //! API keys: only a keyed hash of the secret is stored.
 
-use super::{API_KEYS, Actor, LISTS, OrgStore, Record, StoreError, StoreResult, decode, encode};
-use crate::model::{ContactList, KeyId, ListId, Timestamp, UserRef};
+use super::{API_KEYS, Actor, Need, OrgStore, Record, StoreError, StoreResult, decode, encode};
+use crate::model::{KeyId, ListId, Timestamp, UserRef};
 use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
@@ -17,10 +17,46 @@ pub struct ApiKeyRecord {
     pub created_at: Timestamp,
     pub created_by: UserRef,
     pub last_used_at: Option<Timestamp>,
+    /// Made before keys carried a MAC of their organization and id: still accepted (see
+    /// `auth::apikey::legacy`), shown to owners with a prompt to rotate.
+    pub legacy: bool,
+}
+
+/// Version 1: before the `legacy` flag; every such key is a legacy key.
+#[derive(Deserialize)]
+struct ApiKeyRecordV1 {
+    id: KeyId,
+    list: ListId,
+    name: String,
+    prefix: String,
+    hash: [u8; 32],
+    created_at: Timestamp,
+    created_by: UserRef,
+    last_used_at: Option<Timestamp>,
 }
 
 impl Record for ApiKeyRecord {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, super::CodecError> {
+        match version {
+            1 => {
+                let v: ApiKeyRecordV1 = postcard::from_bytes(bytes)?;
+                Ok(Self {
+                    id: v.id,
+                    list: v.list,
+                    name: v.name,
+                    prefix: v.prefix,
+                    hash: v.hash,
+                    created_at: v.created_at,
+                    created_by: v.created_by,
+                    last_used_at: v.last_used_at,
+                    legacy: true,
+                })
+            }
+            v => Err(super::CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 pub struct NewApiKey {
@@ -28,16 +64,6 @@ pub struct NewApiKey {
     pub name: String,
     pub prefix: String,
     pub hash: [u8; 32],
-}
-
-fn owner_check(txn: &redb::WriteTransaction, actor: &Actor, list: ListId) -> StoreResult<()> {
-    let t = txn.open_table(LISTS)?;
-    let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
-    let l: ContactList = decode(v.value())?;
-    if actor.key_list.is_some() || !l.is_owner(&actor.user) {
-        return Err(StoreError::Forbidden("only the list's owners manage its API keys".into()));
-    }
-    Ok(())
 }
 
 impl OrgStore {
@@ -49,8 +75,7 @@ impl OrgStore {
         now: Timestamp,
     ) -> StoreResult<ApiKeyRecord> {
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        owner_check(&txn, actor, list)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Owner)?;
         let rec = ApiKeyRecord {
             id: k.id,
             list,
@@ -60,6 +85,7 @@ impl OrgStore {
             created_at: now,
             created_by: actor.display.clone(),
             last_used_at: None,
+            legacy: false,
         };
         txn.open_table(API_KEYS)?.insert(rec.id.as_u128(), encode(&rec).as_slice())?;
         txn.commit()?;
@@ -69,9 +95,7 @@ impl OrgStore {
     pub fn api_keys(&self, actor: &Actor, list: ListId) -> StoreResult<Vec<ApiKeyRecord>> {
         let txn = self.db.begin_read()?;
         let l = self.read_list(&txn, list)?;
-        if actor.key_list.is_some() || !l.is_owner(&actor.user) {
-            return Err(StoreError::Forbidden("only the list's owners manage its API keys".into()));
-        }
+        super::Rights::of(&l, actor)?.require(Need::Owner)?;
         let t = txn.open_table(API_KEYS)?;
         let mut out = Vec::new();
         for row in t.iter()? {
@@ -86,8 +110,7 @@ impl OrgStore {
 
     pub fn revoke_api_key(&self, actor: &Actor, list: ListId, id: KeyId) -> StoreResult<()> {
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
-        owner_check(&txn, actor, list)?;
+        let (txn, _) = self.begin_list_write(actor, list, Need::Owner)?;
         {
             let mut t = txn.open_table(API_KEYS)?;
             let k: ApiKeyRecord = {
@@ -110,6 +133,20 @@ impl OrgStore {
             Some(v) => Some(decode(v.value())?),
             None => None,
         })
+    }
+
+    /// Every legacy key of this organization: (stored hash, key id), for `auth::apikey::legacy`.
+    pub fn legacy_api_keys(&self) -> StoreResult<Vec<([u8; 32], KeyId)>> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(API_KEYS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let k: ApiKeyRecord = decode(row?.1.value())?;
+            if k.legacy {
+                out.push((k.hash, k.id));
+            }
+        }
+        Ok(out)
     }
 
     pub fn touch_api_key(&self, id: KeyId, now: Timestamp) -> StoreResult<()> {

@@ -1,6 +1,8 @@
 //! Contact lists: create, read, change settings, delete (with everything in them).
 
-use super::{API_KEYS, Actor, CONTACTS, GROUPS, LISTS, OrgStore, StoreError, StoreResult, decode, encode};
+use super::{
+    API_KEYS, Actor, CONTACTS, COUNTS, GROUPS, LISTS, Need, OrgStore, StoreError, StoreResult, decode, encode,
+};
 use crate::model::{
     ContactList, DEFAULT_VISIBLE_FIELDS, FieldErrors, ListId, ListPatch, NewList, Timestamp, validate_list_name,
     validate_permissions, validate_visible_fields,
@@ -27,7 +29,9 @@ impl OrgStore {
             team: new.team,
             created_by: actor.display.clone(),
             created_at: now,
-            owners: vec![actor.user.clone()],
+            owners: vec![
+                actor.user_id().cloned().ok_or_else(|| StoreError::Forbidden("API keys cannot create lists".into()))?,
+            ],
             display_mode: new.display_mode.unwrap_or_default(),
             visible_fields: new
                 .visible_fields
@@ -60,16 +64,9 @@ impl OrgStore {
     /// Only owners change settings; the check and the write are one transaction.
     pub fn patch_list(&self, actor: &Actor, id: ListId, patch: ListPatch) -> StoreResult<ContactList> {
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
+        let (txn, mut list) = self.begin_list_write(actor, id, Need::Owner)?;
         let list = {
             let mut t = txn.open_table(LISTS)?;
-            let mut list: ContactList = {
-                let v = t.get(id.as_u128())?.ok_or(StoreError::NotFound("list"))?;
-                decode(v.value())?
-            };
-            if actor.key_list.is_some() || !list.is_owner(&actor.user) {
-                return Err(StoreError::Forbidden("only the list's owners can change its settings".into()));
-            }
             let mut errs = FieldErrors::new();
             if let Some(n) = &patch.name {
                 list.name = validate_list_name(n, &mut errs);
@@ -114,17 +111,11 @@ impl OrgStore {
     /// Delete a list with its contacts, groups and API keys, in one transaction.
     pub fn delete_list(&self, actor: &Actor, id: ListId) -> StoreResult<()> {
         let _w = self.write_lock.lock();
-        let txn = self.db.begin_write()?;
+        let (txn, _) = self.begin_list_write(actor, id, Need::Owner)?;
         {
             let mut lists = txn.open_table(LISTS)?;
-            let list: ContactList = {
-                let v = lists.get(id.as_u128())?.ok_or(StoreError::NotFound("list"))?;
-                decode(v.value())?
-            };
-            if actor.key_list.is_some() || !list.is_owner(&actor.user) {
-                return Err(StoreError::Forbidden("only the list's owners can delete it".into()));
-            }
             lists.remove(id.as_u128())?;
+            txn.open_table(COUNTS)?.remove(id.as_u128())?;
             let l = id.as_u128();
             txn.open_table(CONTACTS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
             txn.open_table(GROUPS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;

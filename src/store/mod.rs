@@ -11,6 +11,7 @@ mod keys;
 mod lists;
 mod records;
 mod registry;
+mod rights;
 mod users;
 
 pub use codec::{CodecError, Record, decode, encode};
@@ -18,8 +19,9 @@ pub use contacts::{ContactPage, DuplicatePolicy, ImportOutcome, ImportRow};
 pub use groups::GroupWithCount;
 pub use keys::{ApiKeyRecord, NewApiKey};
 pub use registry::{OrgGuard, Registry};
+pub use rights::{Need, Rights};
 
-use crate::model::{ContactList, FieldErrors, ListId, OrgId, UserId, UserRef};
+use crate::model::{ContactList, FieldErrors, KeyId, ListId, OrgId, UserId, UserRef};
 use crate::search::ListIndex;
 use parking_lot::{Mutex, RwLock};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
@@ -28,7 +30,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The schema version this code writes. Bump it and add a step to `migrate` when tables change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub(crate) const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
@@ -39,6 +41,9 @@ pub(crate) const CONTACTS: TableDefinition<(u128, u128), &[u8]> = TableDefinitio
 pub(crate) const GROUPS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::new("groups");
 /// Key: api key id.
 pub(crate) const API_KEYS: TableDefinition<u128, &[u8]> = TableDefinition::new("api_keys");
+/// Key: list id -> number of contacts (schema 2), kept by every write so that showing the lists
+/// never builds their search indexes.
+pub(crate) const COUNTS: TableDefinition<u128, u64> = TableDefinition::new("contact_counts");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -46,8 +51,12 @@ pub enum StoreError {
     Db(String),
     #[error(transparent)]
     Codec(#[from] CodecError),
-    #[error("database is busy")]
+    /// Every open database was in use for longer than the registry's wait bound.
+    #[error("the server is busy")]
     Busy,
+    /// A verified caller's organization has no database yet (only `POST /login` creates one).
+    #[error("this organization has no data yet")]
+    NoOrganization,
     #[error("database schema version {0} is newer than this server supports")]
     TooNew(u32),
     #[error("{0} not found")]
@@ -84,13 +93,41 @@ db_err!(
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Who is acting: a signed-in user or an API key. Writes record `display` as created/updated by.
+/// Who is acting, as the auth extractors verified it. What they may do on a list is computed in
+/// one place, [`Rights::of`], inside the transaction that acts.
+#[derive(Clone, Debug)]
+pub enum Who {
+    User(UserId),
+    /// An API key reaches one list's contacts; every other list does not exist for it.
+    Key {
+        id: KeyId,
+        list: ListId,
+    },
+}
+
+/// A caller as the store sees it. Writes record `display` as created/updated by.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub user: UserId,
+    pub who: Who,
     pub display: UserRef,
-    /// Set for API keys: the one list the key may touch, with contact rights on it.
-    pub key_list: Option<ListId>,
+}
+
+impl Actor {
+    pub fn user(id: UserId, display: UserRef) -> Self {
+        Self { who: Who::User(id), display }
+    }
+
+    pub fn key(id: KeyId, list: ListId, display: UserRef) -> Self {
+        Self { who: Who::Key { id, list }, display }
+    }
+
+    /// The person acting, or None for an API key.
+    pub fn user_id(&self) -> Option<&UserId> {
+        match &self.who {
+            Who::User(u) => Some(u),
+            Who::Key { .. } => None,
+        }
+    }
 }
 
 /// One organization's open database and the search indexes of its lists.
@@ -100,15 +137,30 @@ pub struct OrgStore {
     /// Serialises writers with index updates (redb already allows one writer; this also covers
     /// the index update that follows the commit).
     write_lock: Mutex<()>,
-    indexes: Mutex<HashMap<ListId, Arc<RwLock<ListIndex>>>>,
+    /// One cell per list, so building one list's index does not block the organization's others.
+    indexes: Mutex<HashMap<ListId, IndexCell>>,
 }
 
+type IndexCell = Arc<Mutex<Option<Arc<RwLock<ListIndex>>>>>;
+
 impl OrgStore {
-    pub fn open(org: OrgId, path: &Path, cache_bytes: usize) -> StoreResult<Self> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
-        }
-        let db = redb::Builder::new().set_cache_size(cache_bytes).create(path)?;
+    /// Open an organization's database; with `create`, make it when it does not exist (only the
+    /// registry's `open_or_create`, reached from `POST /login`, passes true).
+    pub fn open(org: OrgId, path: &Path, cache_bytes: usize, create: bool) -> StoreResult<Self> {
+        let mut builder = redb::Builder::new();
+        builder.set_cache_size(cache_bytes);
+        let db = if create {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
+            }
+            builder.create(path)?
+        } else {
+            // `Builder::open` never creates the file; checking first gives the clear error.
+            if !path.is_file() {
+                return Err(StoreError::NoOrganization);
+            }
+            builder.open(path)?
+        };
         let store = Self { org, db, write_lock: Mutex::new(()), indexes: Mutex::new(HashMap::new()) };
         store.migrate()?;
         Ok(store)
@@ -128,9 +180,11 @@ impl OrgStore {
             match found {
                 Some(v) if v > SCHEMA_VERSION => return Err(StoreError::TooNew(v)),
                 Some(v) if v == SCHEMA_VERSION => {}
-                // Version 1 is the first schema: nothing to migrate from yet. Later versions add
-                // their steps here, each in this same transaction.
-                _ => {
+                // Each step runs in this same transaction: a crash leaves the old version whole.
+                found => {
+                    if found.is_some_and(|v| v < 2) {
+                        Self::count_contacts(&txn)?;
+                    }
                     meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
                 }
             }
@@ -139,9 +193,50 @@ impl OrgStore {
             txn.open_table(CONTACTS)?;
             txn.open_table(GROUPS)?;
             txn.open_table(API_KEYS)?;
+            txn.open_table(COUNTS)?;
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// Schema 1 -> 2: count every list's contacts into `COUNTS`.
+    fn count_contacts(txn: &redb::WriteTransaction) -> StoreResult<()> {
+        let mut counts: HashMap<u128, u64> = HashMap::new();
+        for row in txn.open_table(CONTACTS)?.iter()? {
+            *counts.entry(row?.0.value().0).or_default() += 1;
+        }
+        let mut t = txn.open_table(COUNTS)?;
+        for (list, n) in counts {
+            t.insert(list, n)?;
+        }
+        Ok(())
+    }
+
+    /// Add `delta` to a list's stored contact count, in the caller's transaction.
+    pub(crate) fn add_to_count(txn: &redb::WriteTransaction, list: ListId, delta: i64) -> StoreResult<()> {
+        let mut t = txn.open_table(COUNTS)?;
+        let n = t.get(list.as_u128())?.map_or(0, |v| v.value());
+        t.insert(list.as_u128(), n.saturating_add_signed(delta))?;
+        Ok(())
+    }
+
+    /// Begin the write transaction of an action on `list`: the list is read inside it and what
+    /// `actor` may do is checked against it there, so a permission change cannot race the write.
+    /// Every write to a list's contacts, groups, settings or keys starts here.
+    pub(crate) fn begin_list_write(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        need: Need,
+    ) -> StoreResult<(redb::WriteTransaction, ContactList)> {
+        let txn = self.db.begin_write()?;
+        let l: ContactList = {
+            let t = txn.open_table(LISTS)?;
+            let v = t.get(list.as_u128())?.ok_or(StoreError::NotFound("list"))?;
+            decode(v.value())?
+        };
+        Rights::of(&l, actor)?.require(need)?;
+        Ok((txn, l))
     }
 
     pub fn schema_version(&self) -> StoreResult<u32> {

@@ -5,8 +5,15 @@
 //! used idle database is closed to make room, and when every open database is in use the caller
 //! waits until one is released. A database is therefore never closed under a request, and the
 //! number of open files stays bounded whatever the number of organizations on disk.
+//!
+//! Databases are handed out only for an [`OrgAccess`] (a verified credential), and only databases
+//! that exist are opened: a file is created by [`Registry::open_or_create`] alone, which takes the
+//! [`SignIn`] of `POST /login`. A request whose credential fails verification never gets here, and
+//! a verified one for an organization without data checks for the file before taking a slot, so
+//! it evicts nothing. Waiting for a slot is bounded: past `max_wait` the caller gets `Busy` (503).
 
 use super::{OrgStore, StoreError};
+use crate::auth::{OrgAccess, SignIn};
 use crate::model::OrgId;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -39,6 +46,7 @@ pub struct Registry {
     dir: PathBuf,
     max_open: usize,
     cache_bytes: usize,
+    max_wait: std::time::Duration,
     slots: Mutex<HashMap<OrgId, Slot>>,
     changed: Notify,
     tick: AtomicU64,
@@ -87,11 +95,12 @@ impl Drop for OrgGuard {
 }
 
 impl Registry {
-    pub fn new(data_dir: &Path, max_open: usize, cache_bytes: usize) -> Self {
+    pub fn new(data_dir: &Path, max_open: usize, cache_bytes: usize, max_wait: std::time::Duration) -> Self {
         Self {
             dir: data_dir.join("orgs"),
             max_open: max_open.max(1),
             cache_bytes,
+            max_wait,
             slots: Mutex::new(HashMap::new()),
             changed: Notify::new(),
             tick: AtomicU64::new(0),
@@ -118,15 +127,48 @@ impl Registry {
         self.peak.load(Ordering::Relaxed)
     }
 
-    /// Get an organization's database, opening (and creating) it if needed.
-    pub async fn acquire(self: &Arc<Self>, org: &OrgId) -> Result<OrgGuard, StoreError> {
+    /// An existing organization's database (`NoOrganization` when it has none yet).
+    pub async fn acquire(self: &Arc<Self>, access: &OrgAccess) -> Result<OrgGuard, StoreError> {
+        self.get(access.org(), false).await
+    }
+
+    /// The signed-in user's organization database, created on their organization's first sign-in.
+    /// Only `POST /login` holds a [`SignIn`].
+    pub async fn open_or_create(self: &Arc<Self>, sign_in: &SignIn) -> Result<OrgGuard, StoreError> {
+        self.get(sign_in.0.org(), true).await
+    }
+
+    /// Open or create a database for the operator (demo seeding, command-line tools): never with
+    /// an organization that came from a request.
+    pub async fn open_or_create_as_operator(self: &Arc<Self>, org: &OrgId) -> Result<OrgGuard, StoreError> {
+        self.get(org, true).await
+    }
+
+    async fn get(self: &Arc<Self>, org: &OrgId, create: bool) -> Result<OrgGuard, StoreError> {
+        match tokio::time::timeout(self.max_wait, self.get_unbounded(org, create)).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Busy),
+        }
+    }
+
+    async fn get_unbounded(self: &Arc<Self>, org: &OrgId, create: bool) -> Result<OrgGuard, StoreError> {
+        let mut checked = create;
         loop {
             let notified = self.changed.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
+            if !checked && !self.slots.lock().contains_key(org) {
+                // Before taking a slot (and maybe evicting another organization for it).
+                let path = self.path_of(org);
+                if !tokio::task::spawn_blocking(move || path.is_file()).await.unwrap_or(false) {
+                    return Err(StoreError::NoOrganization);
+                }
+                checked = true;
+                continue;
+            }
             match self.try_acquire(org) {
                 Attempt::Got(g) => return Ok(g),
-                Attempt::Open => return self.open(org).await,
+                Attempt::Open => return self.open(org, create).await,
                 Attempt::Evicted(old, store) => {
                     // Close the evicted file outside the lock, then free its slot and try again.
                     drop(store);
@@ -172,11 +214,11 @@ impl Registry {
         }
     }
 
-    async fn open(self: &Arc<Self>, org: &OrgId) -> Result<OrgGuard, StoreError> {
+    async fn open(self: &Arc<Self>, org: &OrgId, create: bool) -> Result<OrgGuard, StoreError> {
         let path = self.path_of(org);
         let cache = self.cache_bytes;
         let org2 = org.clone();
-        let opened = tokio::task::spawn_blocking(move || OrgStore::open(org2, &path, cache))
+        let opened = tokio::task::spawn_blocking(move || OrgStore::open(org2, &path, cache, create))
             .await
             .map_err(|e| StoreError::Db(e.to_string()))
             .and_then(|r| r);

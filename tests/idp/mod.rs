@@ -76,6 +76,8 @@ pub struct IdpState {
     pub url: String,
     pub published: Mutex<Vec<String>>,
     pub jwks_hits: AtomicUsize,
+    /// The key set endpoint answers 503 (the provider is down).
+    pub jwks_down: std::sync::atomic::AtomicBool,
     /// Delay before the key set is answered (a slow provider).
     pub jwks_delay_ms: std::sync::atomic::AtomicU64,
     pub token_reply: Mutex<TokenReply>,
@@ -101,6 +103,7 @@ impl Idp {
             published: Mutex::new(published.iter().map(|s| (*s).to_owned()).collect()),
             jwks_hits: AtomicUsize::new(0),
             jwks_delay_ms: std::sync::atomic::AtomicU64::new(0),
+            jwks_down: std::sync::atomic::AtomicBool::new(false),
             token_reply: Mutex::new(TokenReply::Ok),
             graph_reply: Mutex::new(GraphReply::Down),
             token_requests: Mutex::new(Vec::new()),
@@ -131,8 +134,11 @@ impl Idp {
     }
 }
 
-async fn jwks(State(s): State<Arc<IdpState>>) -> Json<Value> {
+async fn jwks(State(s): State<Arc<IdpState>>) -> Result<Json<Value>, StatusCode> {
     s.jwks_hits.fetch_add(1, Ordering::SeqCst);
+    if s.jwks_down.load(Ordering::SeqCst) {
+        return Err(StatusCode::SERVICE_UNAVAILABLE);
+    }
     let delay = s.jwks_delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
@@ -149,7 +155,7 @@ async fn jwks(State(s): State<Arc<IdpState>>) -> Json<Value> {
     let mut keys = keys;
     keys.push(json!({"kty": "RSA", "use": "enc", "kid": "enc-1", "n": key("key-3").n, "e": key("key-3").e}));
     keys.push(json!({"kty": "EC", "kid": "ec-1", "crv": "P-256", "x": "AA", "y": "AA"}));
-    Json(json!({ "keys": keys }))
+    Ok(Json(json!({ "keys": keys })))
 }
 
 async fn discovery(State(s): State<Arc<IdpState>>) -> Json<Value> {
