@@ -284,3 +284,26 @@ async fn a_failing_client_is_refused_before_verification() {
     // People with tokens are not affected by the key limiter.
     assert_eq!(owner.get(&path).await.0, 200);
 }
+
+/// When every open database is in use, a request waits at most `storage.max_wait_secs`, then gets
+/// 503 `busy` with Retry-After (it does not hang, and nothing is closed under a request).
+#[tokio::test]
+async fn waiting_for_a_database_slot_is_bounded() {
+    use contactpro::auth::OrgAccess;
+    use contactpro::model::OrgId;
+    let app = TestApp::start_with(|c| {
+        c.storage.max_open_orgs = 1;
+        c.storage.max_wait_secs = 1;
+    })
+    .await;
+    let _adele = app.as_user(ADELE).await;
+    let nestor = app.as_user(NESTOR).await;
+    let held = app.state.registry.acquire(&OrgAccess::operator(OrgId::parse(CONTOSO).unwrap())).await.unwrap();
+    let r = nestor.request(Method::GET, "/api/v1/lists").send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&v), "busy", "{v}");
+    drop(held);
+    assert_eq!(nestor.get("/api/v1/lists").await.0, 200);
+}
