@@ -4,6 +4,7 @@
 
 mod connector;
 mod contacts;
+mod export_stream;
 mod groups;
 mod io;
 mod keys;
@@ -26,7 +27,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     let json_limit = state.config.server.max_body_bytes;
     let upload_limit = state.config.server.max_upload_bytes;
     Router::new()
-        .merge(system::routes())
+        .merge(system::routes(state.config.metrics.listen.is_none()))
         .merge(session::routes())
         .merge(lists::routes())
         .merge(contacts::routes())
@@ -36,6 +37,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(json_limit))
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))
 }
+
+pub use system::metrics_routes;
 
 /// The caller's organization database. The only way handlers reach a store.
 pub async fn org(state: &AppState, p: &Principal) -> ApiResult<OrgGuard> {

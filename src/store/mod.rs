@@ -106,8 +106,10 @@ pub struct OrgStore {
 impl OrgStore {
     pub fn open(org: OrgId, path: &Path, cache_bytes: usize) -> StoreResult<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
+            crate::files::private_dir(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
         }
+        // redb creates files with the umask's mode; an empty 0600 file made first keeps its mode.
+        crate::files::touch_private(path).map_err(|e| StoreError::Db(format!("{}: {e}", path.display())))?;
         let db = redb::Builder::new().set_cache_size(cache_bytes).create(path)?;
         let store = Self { org, db, write_lock: Mutex::new(()), indexes: Mutex::new(HashMap::new()) };
         store.migrate()?;
