@@ -208,7 +208,8 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
         display: UserRef { id: owner.0.clone(), name: owner_name.to_owned() },
         key_list: None,
     };
-    let list = store.create_list(&actor, NewList { name: "Demo contacts".into(), ..Default::default() }, usize::MAX, now)?;
+    let list =
+        store.create_list(&actor, NewList { name: "Demo contacts".into(), ..Default::default() }, usize::MAX, now)?;
     let mut groups = Vec::new();
     for g in GROUPS {
         groups.push(store.create_group(&actor, list.id, g, 1000, now)?.id);

@@ -18,7 +18,12 @@ pub fn routes(with_metrics: bool) -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/api/v1/info", get(info))
         .route("/api/openapi.json", get(openapi));
-    if with_metrics { r.merge(metrics_routes()) } else { r }
+    if with_metrics {
+        r.merge(metrics_routes())
+    } else {
+        // Served at `metrics.listen` only; without this route the web app's fallback would answer.
+        r.route("/metrics", get(|| async { StatusCode::NOT_FOUND }))
+    }
 }
 
 /// `/metrics` alone, for the main listener or the one at `metrics.listen`.

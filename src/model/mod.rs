@@ -17,8 +17,8 @@ pub use list::{
     PermissionMode, Permissions, validate_permissions, validate_visible_fields,
 };
 pub use names::{
-    HIDDEN_CHARS_MESSAGE, MAX_NAME_LEN, MAX_TEAMS_ID_LEN, check_name, is_hidden_or_bidi, name_problem, validate_channel,
-    validate_group_name, validate_list_name,
+    HIDDEN_CHARS_MESSAGE, MAX_NAME_LEN, MAX_TEAMS_ID_LEN, check_name, is_hidden_or_bidi, name_problem,
+    validate_channel, validate_group_name, validate_list_name,
 };
 pub use time::Timestamp;
 pub use validate::{FieldErrors, Limits, is_email, is_http_url};

@@ -73,7 +73,9 @@ mod tests {
     fn names() {
         assert_eq!(validate_group_name("  Suppliers ").unwrap(), "Suppliers");
         assert_eq!(validate_group_name("Équipe 東京").unwrap(), "Équipe 東京");
-        for bad in ["", "   ", "a\u{0}b", "Finance\u{202E}nimdA", "Ad\u{200B}min", "x\u{2066}y", "\u{FEFF}bom", "a\u{2060}b"] {
+        for bad in
+            ["", "   ", "a\u{0}b", "Finance\u{202E}nimdA", "Ad\u{200B}min", "x\u{2066}y", "\u{FEFF}bom", "a\u{2060}b"]
+        {
             assert!(validate_group_name(bad).is_err(), "{bad:?}");
         }
         assert!(validate_group_name(&"x".repeat(MAX_NAME_LEN)).is_ok());
