@@ -20,6 +20,11 @@ impl Policy {
     pub fn new(config: &crate::config::Config) -> Self {
         Self { hsts: config.server.tls.is_some() }
     }
+
+    /// For a listener without TLS (`metrics.listen`): HSTS over plain HTTP means nothing.
+    pub fn plain() -> Self {
+        Self { hsts: false }
+    }
 }
 
 pub async fn apply(State(policy): State<Policy>, req: Request, next: Next) -> Response {

@@ -218,6 +218,6 @@ pub async fn serve(
 /// `/metrics` alone, for `metrics.listen`.
 fn metrics_router(state: AppState) -> axum::Router {
     api::metrics_routes()
-        .layer(axum::middleware::from_fn_with_state(headers::Policy::new(&state.config), headers::apply))
+        .layer(axum::middleware::from_fn_with_state(headers::Policy::plain(), headers::apply))
         .with_state(state)
 }

@@ -343,7 +343,7 @@ async fn deceptive_names_and_oversized_list_settings_are_refused() {
         (json!({"name": "x".repeat(121)}), "name"),
         (json!({"name": "Crew", "channel": {"id": "19:a@thread.tacv2", "name": "Gen\u{2066}eral"}}), "channel.name"),
         (json!({"name": "Crew", "team": {"id": "t".repeat(257), "name": "Sales"}}), "team.id"),
-        (json!({"name": "Crew", "team": {"id": "t", "name": "s".repeat(121)}}), "team.name"),
+        (json!({"name": "Crew", "team": {"id": "t", "name": "s".repeat(257)}}), "team.name"),
         (json!({"name": "Crew", "visible_fields": vec!["email"; 14]}), "visible_fields"),
         (json!({"name": "Crew", "visible_fields": ["email", "email"]}), "visible_fields"),
     ] {

@@ -45,7 +45,9 @@ pub async fn org(state: &AppState, p: &Principal) -> ApiResult<OrgGuard> {
     Ok(state.registry.acquire(&p.org).await?)
 }
 
-/// Run blocking store work off the async threads.
+/// Run blocking store work off the async threads. If the request is cancelled (request timeout,
+/// client gone), the await is dropped but the closure runs to its end: a blocking thread cannot be
+/// interrupted, so long work must check for cancellation itself.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
 }

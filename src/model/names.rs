@@ -6,9 +6,10 @@
 
 use super::validate::FieldErrors;
 
-/// Longest list, group, channel or team name, in characters.
+/// Longest list or group name, in characters.
 pub const MAX_NAME_LEN: usize = 120;
-/// Longest Teams channel or team id (Teams ids are about 60-90 characters).
+/// Longest Teams channel or team id and name: Teams ids are about 60-90 characters, and a team's
+/// name may be up to 256 characters in Teams itself, so a real team always fits.
 pub const MAX_TEAMS_ID_LEN: usize = 256;
 
 /// Bidi embeddings and overrides (U+202A-U+202E), bidi isolates (U+2066-U+2069), zero-width space,
@@ -60,7 +61,7 @@ pub fn validate_group_name(name: &str) -> Result<String, FieldErrors> {
 
 /// A Teams channel or team a list is pinned in (`channel` or `team` of a list).
 pub fn validate_channel(field: &str, c: &mut super::Channel, errs: &mut FieldErrors) {
-    c.name = check_name(&format!("{field}.name"), &c.name, MAX_NAME_LEN, false, errs);
+    c.name = check_name(&format!("{field}.name"), &c.name, MAX_TEAMS_ID_LEN, false, errs);
     let id_field = format!("{field}.id");
     c.id = check_name(&id_field, &c.id, MAX_TEAMS_ID_LEN, false, errs);
 }
