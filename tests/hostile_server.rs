@@ -198,6 +198,27 @@ async fn idle_tls_connections_are_closed_after_the_header_timeout() {
     idle_connections_are_closed(true).await;
 }
 
+#[tokio::test]
+async fn an_idle_kept_alive_connection_is_closed_after_the_keep_alive_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let keep_alive = Duration::from_secs(1);
+    let app = TestApp::start_with(|c| c.server.keep_alive_timeout_secs = keep_alive.as_secs()).await;
+    let mut s = tokio::net::TcpStream::connect(app.url.trim_start_matches("http://")).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&got).contains("\"ok\"") {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed before answering");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(got.starts_with(b"HTTP/1.1 200"));
+    let answered = Instant::now();
+    // Kept alive, then idle: the server closes it.
+    let held = closed_by_server(vec![(s, answered)], keep_alive + Duration::from_secs(15)).await;
+    assert!(held[0] >= keep_alive - Duration::from_millis(100), "closed too early: {:?}", held[0]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_over_the_limit_are_closed_at_once() {
     let tmp = tempfile::tempdir().unwrap();

@@ -47,7 +47,7 @@ pub async fn org(state: &AppState, p: &Principal) -> ApiResult<OrgGuard> {
 
 /// Run blocking store work off the async threads. If the request is cancelled (request timeout,
 /// client gone), the await is dropped but the closure runs to its end: a blocking thread cannot be
-/// interrupted, so long work must check for cancellation itself.
+/// interrupted, so long work should use [`crate::cancel::run_blocking`] and check its flag.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
 }
