@@ -35,6 +35,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub log: LogConfig,
     pub api_keys: ApiKeysConfig,
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +54,14 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_grace_secs: u64,
+    /// Seconds a new connection has to complete its TLS handshake and send its first request head;
+    /// a connection that sends nothing is closed after this.
+    pub header_read_timeout_secs: u64,
+    /// Seconds an idle kept-alive connection stays open waiting for its next request (and to send
+    /// that request's head).
+    pub keep_alive_timeout_secs: u64,
+    /// Most connections open at once (plain or TLS); connections beyond it are closed at once.
+    pub max_connections: usize,
     pub tls: Option<TlsConfig>,
 }
 
@@ -66,6 +75,9 @@ impl Default for ServerConfig {
             max_upload_bytes: 50 * 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            header_read_timeout_secs: 10,
+            keep_alive_timeout_secs: 120,
+            max_connections: 8192,
             tls: None,
         }
     }
@@ -227,6 +239,8 @@ pub struct LimitsConfig {
     pub max_field_len: usize,
     pub max_notes_len: usize,
     pub max_groups_per_list: usize,
+    /// Most contact lists one organization may hold.
+    pub max_lists_per_org: usize,
     /// Finished import jobs are kept this many seconds for polling.
     pub job_retention_secs: u64,
 }
@@ -239,6 +253,7 @@ impl Default for LimitsConfig {
             max_field_len: 256,
             max_notes_len: 10_000,
             max_groups_per_list: 1_000,
+            max_lists_per_org: 1_000,
             job_retention_secs: 3600,
         }
     }
@@ -277,6 +292,15 @@ impl Default for ApiKeysConfig {
     fn default() -> Self {
         Self { rate_limit_per_minute: 600 }
     }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    pub token: Secret,
+    /// When set, `/metrics` is served only on this address (e.g. 127.0.0.1:9090), not on `server.listen`.
+    pub listen: Option<SocketAddr>,
 }
 
 /// Values given on the command line; they win over everything else.
@@ -377,6 +401,15 @@ impl Config {
         let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
         if self.storage.max_open_orgs == 0 {
             return bad("storage.max_open_orgs must be at least 1");
+        }
+        if self.server.header_read_timeout_secs == 0 || self.server.keep_alive_timeout_secs == 0 {
+            return bad("server.header_read_timeout_secs and server.keep_alive_timeout_secs must be at least 1");
+        }
+        if self.server.max_connections == 0 {
+            return bad("server.max_connections must be at least 1");
+        }
+        if self.limits.max_lists_per_org == 0 {
+            return bad("limits.max_lists_per_org must be at least 1");
         }
         if self.server.max_body_bytes < 1024 {
             return bad("server.max_body_bytes must be at least 1024");

@@ -6,9 +6,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod cancel;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod files;
+pub mod headers;
 pub mod io;
 pub mod jobs;
 pub mod metrics;
@@ -16,6 +19,7 @@ pub mod model;
 pub mod profiles;
 pub mod search;
 pub mod seed;
+pub mod server;
 pub mod store;
 pub mod teams_app;
 pub mod tls;
@@ -66,7 +70,11 @@ impl AppState {
     pub fn new(config: Config, clock: SharedClock) -> Result<Self, StartError> {
         let dir = &config.storage.data_dir;
         let io = |source| StartError::DataDir { path: dir.display().to_string(), source };
-        std::fs::create_dir_all(dir.join("orgs")).map_err(io)?;
+        files::private_dir(dir).map_err(io)?;
+        files::private_dir(&dir.join("orgs")).map_err(io)?;
+        for p in files::fix_modes(dir).map_err(io)? {
+            tracing::warn!(path = %p.display(), "data directory entry was readable by others; now owner-only (0700/0600)");
+        }
         let server_key = auth::demo::secret_file(dir, "server-key").map_err(io)?;
         let legacy = auth::apikey::legacy::LegacyKeys::load_or_build(dir, || legacy_key_scan(&config)).map_err(io)?;
         let keys = auth::apikey::KeyAuth::new(server_key, config.api_keys.rate_limit_per_minute, legacy);
@@ -173,7 +181,9 @@ pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
         .merge(api::routes(state.clone()))
         .merge(web::routes(web::csp(&idp_origins(&state.config.auth))))
-        // Until the response head is sent: long exports stream past it, imports run as jobs.
+        // Until the response head is sent: long exports stream past it, imports run as jobs. On
+        // timeout the handler's future is dropped, which cancels its awaits; work already handed to
+        // `spawn_blocking` cannot be interrupted and runs to its end (see `api::blocking`).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -182,15 +192,19 @@ pub fn router(state: AppState) -> axum::Router {
         }))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(headers::Policy::new(&state.config), headers::apply))
         .with_state(state)
 }
 
-/// Serve until `shutdown` resolves, let in-flight requests finish, then close every database.
+/// Serve until `shutdown` resolves, let in-flight requests finish (at most
+/// `server.shutdown_grace_secs`), then close every database. `/metrics` gets its own listener when
+/// `metrics.listen` is set.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let cfg = &state.config.server;
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Rate-limit state of API keys and client addresses is pruned so it stays bounded.
     let pruner = {
@@ -203,13 +217,53 @@ pub async fn serve(
             }
         })
     };
-    let result = match state.config.server.tls.clone() {
-        Some(tls) => tls::serve(listener, app, &tls, state.config.server.shutdown_grace_secs, shutdown).await,
-        None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
+    let (tls, watcher) = match &cfg.tls {
+        Some(t) => {
+            let (c, w) = tls::start(t).await?;
+            (Some(c), w)
+        }
+        None => (None, None),
     };
+    let handle = axum_server::Handle::new();
+    let metrics_handle = axum_server::Handle::new();
+    let metrics_server = match state.config.metrics.listen {
+        Some(addr) => {
+            let l = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| std::io::Error::new(e.kind(), format!("metrics.listen {addr}: {e}")))?;
+            let app = metrics_router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let (h, cfg) = (metrics_handle.clone(), cfg.clone());
+            Some(tokio::spawn(async move { server::serve(l, app, &cfg, None, h).await }))
+        }
+        None => None,
+    };
+    let grace = Duration::from_secs(cfg.shutdown_grace_secs);
+    tokio::spawn({
+        let (h, m) = (handle.clone(), metrics_handle.clone());
+        async move {
+            shutdown.await;
+            h.graceful_shutdown(Some(grace));
+            m.graceful_shutdown(Some(grace));
+        }
+    });
+    let result = server::serve(listener, app, cfg, tls, handle).await;
     pruner.abort();
-    state.jobs.wait_idle(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    if let Some(m) = metrics_server {
+        metrics_handle.graceful_shutdown(Some(grace));
+        let _ = m.await;
+    }
+    state.jobs.wait_idle(Duration::from_secs(cfg.shutdown_grace_secs)).await;
     let closed = state.registry.close_idle();
     tracing::info!(closed, "databases closed");
     result
+}
+
+/// `/metrics` alone, for `metrics.listen`.
+fn metrics_router(state: AppState) -> axum::Router {
+    api::metrics_routes()
+        .layer(axum::middleware::from_fn_with_state(headers::Policy::plain(), headers::apply))
+        .with_state(state)
 }

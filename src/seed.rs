@@ -204,7 +204,8 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
         return Ok(None);
     }
     let actor = Actor::user(owner.clone(), UserRef { id: owner.0.clone(), name: owner_name.to_owned() });
-    let list = store.create_list(&actor, NewList { name: "Demo contacts".into(), ..Default::default() }, now)?;
+    let list =
+        store.create_list(&actor, NewList { name: "Demo contacts".into(), ..Default::default() }, usize::MAX, now)?;
     let mut groups = Vec::new();
     for g in GROUPS {
         groups.push(store.create_group(&actor, list.id, g, 1000, now)?.id);

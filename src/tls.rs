@@ -1,15 +1,11 @@
-//! HTTPS with rustls (`[server.tls]`): serves on the already-bound listener, keeps graceful
-//! shutdown and the client address (ConnectInfo), and reloads the certificate when its files change,
-//! so a renewed certificate (e.g. by certbot) is picked up without a restart.
+//! HTTPS with rustls (`[server.tls]`): loads the certificate and reloads it when its files change,
+//! so a renewed certificate (e.g. by certbot) is picked up without a restart. Connections (plain or
+//! TLS, with their timeouts and limit) are served by [`crate::server`].
 
 use crate::config::TlsConfig;
-use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum_server::tls_rustls::RustlsConfig;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
-
-type App = IntoMakeServiceWithConnectInfo<axum::Router, SocketAddr>;
 
 /// Load the certificate and key, with an error that names the files.
 pub async fn load(tls: &TlsConfig) -> std::io::Result<RustlsConfig> {
@@ -21,29 +17,14 @@ pub async fn load(tls: &TlsConfig) -> std::io::Result<RustlsConfig> {
     })
 }
 
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: App,
-    tls: &TlsConfig,
-    grace_secs: u64,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+/// Load the certificate and start the reload watcher (stopped when the returned task is aborted).
+pub async fn start(tls: &TlsConfig) -> std::io::Result<(RustlsConfig, Option<tokio::task::JoinHandle<()>>)> {
     let config = load(tls).await?;
-    let handle = axum_server::Handle::<SocketAddr>::new();
-    let on_shutdown = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        on_shutdown.graceful_shutdown(Some(Duration::from_secs(grace_secs)));
-    });
     let watcher = (tls.reload_secs > 0).then(|| {
         let period = Duration::from_secs(tls.reload_secs);
         tokio::spawn(watch(config.clone(), tls.cert.clone(), tls.key.clone(), period))
     });
-    let result = axum_server::from_tcp_rustls(listener.into_std()?, config)?.handle(handle).serve(app).await;
-    if let Some(w) = watcher {
-        w.abort();
-    }
-    result
+    Ok((config, watcher))
 }
 
 fn mtimes(cert: &Path, key: &Path) -> Option<(SystemTime, SystemTime)> {

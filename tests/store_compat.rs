@@ -22,7 +22,9 @@ fn write_schema_v1_fixture() {
     let _ = std::fs::remove_file(FIXTURE);
     let store = OrgStore::open(OrgId::parse(ORG).unwrap(), Path::new(FIXTURE), 1 << 20, true).unwrap();
     let now = Timestamp(1_790_000_000_000);
-    let list = store.create_list(&actor(), NewList { name: "Fixture list".into(), ..Default::default() }, now).unwrap();
+    let list = store
+        .create_list(&actor(), NewList { name: "Fixture list".into(), ..Default::default() }, usize::MAX, now)
+        .unwrap();
     let g = store.create_group(&actor(), list.id, "Suppliers", 100, now).unwrap();
     for (name, company) in [("Clément Dupont", "Northwind"), ("Zoë Müller", "Fabrikam"), ("Łukasz Wiśniewski", "")]
     {

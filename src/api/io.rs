@@ -290,51 +290,11 @@ pub async fn export(
         .trim_matches('-')
         .to_owned();
     let filename = format!("{}.{}", if stem.is_empty() { "contacts" } else { &stem }, format.extension());
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
+    let (tx, rx) = tokio::sync::mpsc::channel::<super::export_stream::Chunk>(8);
     tokio::task::spawn_blocking(move || {
-        let group_name = |g: GroupId| groups.get(&g).cloned();
-        let mut contacts = ids.chunks(BATCH).flat_map(|chunk| match store.read_contacts(id, chunk) {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "export read failed");
-                Vec::new()
-            }
-        });
-        let mut out = ChannelWriter { tx: tx.clone(), buf: Vec::with_capacity(64 * 1024) };
-        let result = match format {
-            Format::Xlsx => io::write_xlsx_stream(&mut out, &mut contacts, &group_name),
-            Format::Csv => io::write_csv(&mut out, &mut contacts, &group_name),
-            Format::Vcard => io::write_vcard(&mut out, &mut contacts, &group_name),
-        };
-        let result = result.and_then(|()| std::io::Write::flush(&mut out));
-        if let Err(e) = result {
-            let _ = tx.blocking_send(Err(e));
-        }
+        let batches = ids.chunks(BATCH).map(|chunk| store.read_contacts(id, chunk));
+        super::export_stream::produce(&tx, format, batches, &|g: GroupId| groups.get(&g).cloned());
     });
     let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
     Ok(attachment(Body::from_stream(stream), format.content_type(), &filename).into_response())
-}
-
-/// Sends what is written to the response body in 64 KiB chunks, so exports stream.
-struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-    buf: Vec<u8>,
-}
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= 64 * 1024 {
-            self.flush()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if !self.buf.is_empty() {
-            let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(64 * 1024));
-            self.tx.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::other("client went away"))?;
-        }
-        Ok(())
-    }
 }

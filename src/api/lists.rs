@@ -63,7 +63,7 @@ pub async fn list_lists(State(state): State<AppState>, p: User) -> ApiResult<axu
 
 /// Create a list; the caller becomes its first owner.
 #[utoipa::path(post, path = "/api/v1/lists", tag = "lists", request_body = NewList,
-    responses((status = 201, body = ListView), (status = 422)), security(("bearer" = [])))]
+    responses((status = 201, body = ListView), (status = 409, description = "limits.max_lists_per_org reached"), (status = 422)), security(("bearer" = [])))]
 pub async fn create_list(
     State(state): State<AppState>,
     p: User,
@@ -71,7 +71,8 @@ pub async fn create_list(
 ) -> ApiResult<(StatusCode, axum::Json<ListView>)> {
     let store = org(&state, &p.access).await?;
     let now = state.clock.now();
-    let l = blocking(move || Ok(store.create_list(&p.actor(), new, now).map(|l| view(l, &p, 0))?)).await?;
+    let max = state.config.limits.max_lists_per_org;
+    let l = blocking(move || Ok(store.create_list(&p.actor(), new, max, now).map(|l| view(l, &p, 0))?)).await?;
     Ok((StatusCode::CREATED, axum::Json(l)))
 }
 

@@ -4,6 +4,7 @@
 
 mod connector;
 mod contacts;
+mod export_stream;
 mod groups;
 mod io;
 mod keys;
@@ -26,7 +27,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     let json_limit = state.config.server.max_body_bytes;
     let upload_limit = state.config.server.max_upload_bytes;
     Router::new()
-        .merge(system::routes())
+        .merge(system::routes(state.config.metrics.listen.is_none()))
         .merge(session::routes())
         .merge(lists::routes())
         .merge(contacts::routes())
@@ -37,12 +38,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))
 }
 
+pub use system::metrics_routes;
+
 /// The caller's organization database, for a verified caller only. The only way handlers reach a store.
 pub async fn org(state: &AppState, access: &OrgAccess) -> ApiResult<OrgGuard> {
     Ok(state.registry.acquire(access).await?)
 }
 
-/// Run blocking store work off the async threads.
+/// Run blocking store work off the async threads. If the request is cancelled (request timeout,
+/// client gone), the await is dropped but the closure runs to its end: a blocking thread cannot be
+/// interrupted, so long work should use [`crate::cancel::run_blocking`] and check its flag.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
 }

@@ -3,34 +3,53 @@
 use crate::AppState;
 use crate::config::AuthMode;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
+use subtle::ConstantTimeEq;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// `with_metrics` is false when `/metrics` has its own address (`metrics.listen`).
+pub fn routes(with_metrics: bool) -> Router<AppState> {
+    let r = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .route("/api/v1/info", get(info))
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(openapi));
+    if with_metrics {
+        r.merge(metrics_routes())
+    } else {
+        // Served at `metrics.listen` only; without this route the web app's fallback would answer.
+        r.route("/metrics", get(|| async { StatusCode::NOT_FOUND }))
+    }
+}
+
+/// `/metrics` alone, for the main listener or the one at `metrics.listen`.
+pub fn metrics_routes() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
 }
 
 async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the data directory accepts a write (and so new organizations can be created).
+/// Ready when the data directory accepts a write (and so new organizations can be created). Each
+/// probe writes and removes its own uniquely named file, so any number of probes can run at once.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let dir = state.config.storage.data_dir.join("orgs");
-    let probe = dir.join(".ready-probe");
-    let ok =
-        tokio::task::spawn_blocking(move || std::fs::write(&probe, b"ok").and_then(|()| std::fs::remove_file(&probe)))
-            .await
-            .is_ok_and(|r| r.is_ok());
+    let probe = state.config.storage.data_dir.join("orgs").join(format!(".ready-{}", uuid::Uuid::new_v4().simple()));
+    let ok = tokio::task::spawn_blocking(move || {
+        let written = crate::files::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"ok"));
+        let removed = std::fs::remove_file(&probe);
+        written.and(removed)
+    })
+    .await
+    .is_ok_and(|r| r.is_ok());
     let open = state.registry.open_count();
     if ok {
         (StatusCode::OK, Json(json!({ "status": "ready", "open_orgs": open })))
@@ -39,8 +58,21 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+/// With `metrics.token` set, only a scraper presenting it (compared in constant time) gets the metrics.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let want = state.config.metrics.token.0.as_bytes();
+    if !want.is_empty() {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !bool::from(given.as_bytes().ct_eq(want)) {
+            return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics token required\n")
+                .into_response();
+        }
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render()).into_response()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -147,21 +147,13 @@ pub struct ListPatch {
     pub permissions: Option<Permissions>,
 }
 
-pub fn validate_list_name(name: &str, errs: &mut FieldErrors) -> String {
-    let n = name.trim();
-    if n.is_empty() {
-        errs.insert("name".into(), "is required".into());
-    } else if n.chars().count() > 120 {
-        errs.insert("name".into(), "is longer than 120 characters".into());
-    } else if n.chars().any(char::is_control) {
-        errs.insert("name".into(), "contains control characters".into());
-    }
-    n.to_owned()
-}
-
 pub fn validate_visible_fields(v: &[String], errs: &mut FieldErrors) {
-    if let Some(bad) = v.iter().find(|f| !KNOWN_FIELDS.contains(&f.as_str())) {
+    if v.len() > KNOWN_FIELDS.len() {
+        errs.insert("visible_fields".into(), format!("has more than {} fields", KNOWN_FIELDS.len()));
+    } else if let Some(bad) = v.iter().find(|f| !KNOWN_FIELDS.contains(&f.as_str())) {
         errs.insert("visible_fields".into(), format!("unknown field `{}`", bad.chars().take(40).collect::<String>()));
+    } else if (1..v.len()).any(|i| v[..i].contains(&v[i])) {
+        errs.insert("visible_fields".into(), "lists a field twice".into());
     }
 }
 

@@ -6,6 +6,7 @@
 mod contact;
 mod ids;
 mod list;
+mod names;
 mod time;
 mod validate;
 
@@ -13,7 +14,11 @@ pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, C
 pub use ids::{ContactId, GroupId, KeyId, ListId, OrgId, UserId};
 pub use list::{
     Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, MemberPermission, NewList,
-    PermissionMode, Permissions, validate_list_name, validate_permissions, validate_visible_fields,
+    PermissionMode, Permissions, validate_permissions, validate_visible_fields,
+};
+pub use names::{
+    HIDDEN_CHARS_MESSAGE, MAX_NAME_LEN, MAX_TEAMS_ID_LEN, check_name, is_hidden_or_bidi, name_problem,
+    validate_channel, validate_group_name, validate_list_name,
 };
 pub use time::Timestamp;
 pub use validate::{FieldErrors, Limits, is_email, is_http_url};

@@ -53,13 +53,20 @@ pub(super) fn validate_fields(f: ContactFields, limits: &Limits) -> Result<Conta
             errs.insert(name.into(), "contains control characters".into());
         }
     }
+    if !errs.contains_key("full_name") && f.full_name.chars().any(super::is_hidden_or_bidi) {
+        errs.insert("full_name".into(), super::HIDDEN_CHARS_MESSAGE.into());
+    }
     if f.notes.chars().count() > limits.max_notes_len {
         errs.insert("notes".into(), format!("is longer than {} characters", limits.max_notes_len));
     } else if f.notes.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         errs.insert("notes".into(), "contains control characters".into());
     }
-    if !f.email.is_empty() && !errs.contains_key("email") && !is_email(&f.email) {
-        errs.insert("email".into(), "is not a valid e-mail address".into());
+    if !f.email.is_empty() && !errs.contains_key("email") {
+        if f.email.contains(MAILTO_UNSAFE) {
+            errs.insert("email".into(), "may not contain spaces, quotes, angle brackets or ? & % # , ;".into());
+        } else if !is_email(&f.email) {
+            errs.insert("email".into(), "is not a valid e-mail address".into());
+        }
     }
     for (name, v) in [("mobile", &f.mobile), ("phone", &f.phone)] {
         if !v.is_empty() && !errs.contains_key(name) {
@@ -84,9 +91,17 @@ pub(super) fn validate_fields(f: ContactFields, limits: &Limits) -> Result<Conta
     if errs.is_empty() { Ok(f) } else { Err(errs) }
 }
 
-/// A pragmatic address check: one `@`, a non-empty local part without spaces,
-/// a domain of dot-separated labels of letters, digits and hyphens.
+/// Characters that would change a `mailto:` link built from the address (`?cc=`, `&bcc=`, `%0A`
+/// headers, `#` cutting it short, `,`/`;` adding recipients) or break out of quoting. An apostrophe is
+/// not among them: it is harmless in a URI and common in real addresses (o'neil@...).
+const MAILTO_UNSAFE: &[char] = &['?', '&', '%', '#', ',', ';', ' ', '"', '`', '<', '>'];
+
+/// A pragmatic address check: one `@`, a non-empty local part without spaces or characters that
+/// would inject into a `mailto:` link, a domain of dot-separated labels of letters, digits and hyphens.
 pub fn is_email(s: &str) -> bool {
+    if s.contains(MAILTO_UNSAFE) || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
     if local.is_empty() || local.len() > 64 || domain.len() > 253 {
         return false;
@@ -130,7 +145,22 @@ mod tests {
     fn emails() {
         assert!(is_email("anne.dupont@example.fr"));
         assert!(is_email("o'neil+tag@sub.example.co.uk"));
-        for bad in ["", "a@", "@b.c", "a@b", "a b@c.d", "a@b..c", "a@-b.c", ".a@b.c"] {
+        for bad in [
+            "",
+            "a@",
+            "@b.c",
+            "a@b",
+            "a b@c.d",
+            "a@b..c",
+            "a@-b.c",
+            ".a@b.c",
+            "a?cc=x@b.c",
+            "a&bcc=x@b.c",
+            "a%0A@b.c",
+            "a#x@b.c",
+            "a\u{a0}b@c.d",
+            "\"a\"@b.c",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

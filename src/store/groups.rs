@@ -14,17 +14,9 @@ pub struct GroupWithCount {
     pub member_count: usize,
 }
 
+/// The model's one group-name rule, as a store error.
 fn validate_group_name(name: &str) -> StoreResult<String> {
-    let n = name.trim();
-    let mut e = FieldErrors::new();
-    if n.is_empty() {
-        e.insert("name".into(), "is required".into());
-    } else if n.chars().count() > 120 {
-        e.insert("name".into(), "is longer than 120 characters".into());
-    } else if n.chars().any(char::is_control) {
-        e.insert("name".into(), "contains control characters".into());
-    }
-    if e.is_empty() { Ok(n.to_owned()) } else { Err(StoreError::Validation(e)) }
+    crate::model::validate_group_name(name).map_err(StoreError::Validation)
 }
 
 fn members_query(g: GroupId) -> Query {

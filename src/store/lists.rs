@@ -4,15 +4,28 @@ use super::{
     API_KEYS, Actor, CONTACTS, COUNTS, GROUPS, LISTS, Need, OrgStore, StoreError, StoreResult, decode, encode,
 };
 use crate::model::{
-    ContactList, DEFAULT_VISIBLE_FIELDS, FieldErrors, ListId, ListPatch, NewList, Timestamp, validate_list_name,
-    validate_permissions, validate_visible_fields,
+    ContactList, DEFAULT_VISIBLE_FIELDS, FieldErrors, ListId, ListPatch, NewList, Timestamp, validate_channel,
+    validate_list_name, validate_permissions, validate_visible_fields,
 };
-use redb::{ReadableDatabase, ReadableTable};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 impl OrgStore {
-    pub fn create_list(&self, actor: &Actor, new: NewList, now: Timestamp) -> StoreResult<ContactList> {
+    /// `max_lists` is `limits.max_lists_per_org`, counted inside the write transaction.
+    pub fn create_list(
+        &self,
+        actor: &Actor,
+        mut new: NewList,
+        max_lists: usize,
+        now: Timestamp,
+    ) -> StoreResult<ContactList> {
         let mut errs = FieldErrors::new();
         let name = validate_list_name(&new.name, &mut errs);
+        if let Some(c) = &mut new.channel {
+            validate_channel("channel", c, &mut errs);
+        }
+        if let Some(c) = &mut new.team {
+            validate_channel("team", c, &mut errs);
+        }
         if let Some(v) = &new.visible_fields {
             validate_visible_fields(v, &mut errs);
         }
@@ -40,7 +53,13 @@ impl OrgStore {
         };
         let _w = self.write_lock.lock();
         let txn = self.db.begin_write()?;
-        txn.open_table(LISTS)?.insert(list.id.as_u128(), encode(&list).as_slice())?;
+        {
+            let mut t = txn.open_table(LISTS)?;
+            if t.len()? >= max_lists as u64 {
+                return Err(StoreError::LimitReached(format!("an organization holds at most {max_lists} lists")));
+            }
+            t.insert(list.id.as_u128(), encode(&list).as_slice())?;
+        }
         txn.commit()?;
         Ok(list)
     }
@@ -92,10 +111,12 @@ impl OrgStore {
             if let Some(m) = patch.display_mode {
                 list.display_mode = m;
             }
-            if let Some(c) = patch.channel {
+            if let Some(mut c) = patch.channel {
+                validate_channel("channel", &mut c, &mut errs);
                 list.channel = Some(c);
             }
-            if let Some(c) = patch.team {
+            if let Some(mut c) = patch.team {
+                validate_channel("team", &mut c, &mut errs);
                 list.team = Some(c);
             }
             if !errs.is_empty() {

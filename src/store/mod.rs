@@ -151,8 +151,10 @@ impl OrgStore {
         builder.set_cache_size(cache_bytes);
         let db = if create {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
+                crate::files::private_dir(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
             }
+            // redb creates files with the umask's mode; an empty 0600 file made first keeps its mode.
+            crate::files::touch_private(path).map_err(|e| StoreError::Db(format!("{}: {e}", path.display())))?;
             builder.create(path)?
         } else {
             // `Builder::open` never creates the file; checking first gives the clear error.
