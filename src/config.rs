@@ -76,7 +76,7 @@ impl Default for ServerConfig {
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
             header_read_timeout_secs: 10,
-            keep_alive_timeout_secs: 120,
+            keep_alive_timeout_secs: 150,
             max_connections: 8192,
             tls: None,
         }

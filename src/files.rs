@@ -37,9 +37,12 @@ pub fn private_file_options() -> OpenOptions {
 }
 
 /// Create `path` empty with mode 0600 if it does not exist (libraries such as redb then open it
-/// without choosing a mode themselves); an existing file is left as it is.
+/// without choosing a mode themselves); an existing file keeps its content. The mode is set again
+/// after creation because a umask such as 0277 would otherwise leave the file unwritable.
 pub fn touch_private(path: &Path) -> io::Result<File> {
-    private_file_options().write(true).create(true).truncate(false).open(path)
+    let f = private_file_options().write(true).create(true).truncate(false).open(path)?;
+    set_mode(path, FILE_MODE)?;
+    Ok(f)
 }
 
 #[cfg(unix)]
