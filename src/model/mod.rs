@@ -16,4 +16,4 @@ pub use list::{
     PermissionMode, Permissions, validate_list_name, validate_permissions, validate_visible_fields,
 };
 pub use time::Timestamp;
-pub use validate::{FieldErrors, Limits, is_email, is_http_url};
+pub use validate::{FieldErrors, Limits, MAX_GROUP_NAME_CHARS, group_name, is_email, is_http_url};

@@ -14,17 +14,13 @@ pub struct GroupWithCount {
     pub member_count: usize,
 }
 
+/// The one rule for group names (shared with the importers): `model::group_name`.
 fn validate_group_name(name: &str) -> StoreResult<String> {
-    let n = name.trim();
-    let mut e = FieldErrors::new();
-    if n.is_empty() {
-        e.insert("name".into(), "is required".into());
-    } else if n.chars().count() > 120 {
-        e.insert("name".into(), "is longer than 120 characters".into());
-    } else if n.chars().any(char::is_control) {
-        e.insert("name".into(), "contains control characters".into());
-    }
-    if e.is_empty() { Ok(n.to_owned()) } else { Err(StoreError::Validation(e)) }
+    crate::model::group_name(name).map(str::to_owned).map_err(|why| {
+        let mut e = FieldErrors::new();
+        e.insert("name".into(), why);
+        StoreError::Validation(e)
+    })
 }
 
 fn members_query(g: GroupId) -> Query {
