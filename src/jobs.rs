@@ -58,6 +58,7 @@ pub struct Job {
     pub warnings: Vec<String>,
     pub message: Option<String>,
     pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
 }
 
@@ -83,6 +84,7 @@ impl Job {
             warnings: r.warnings,
             message: r.message,
             created_at: r.created_at,
+            started_at: r.started_at,
             finished_at: r.finished_at,
         }
     }
@@ -105,6 +107,7 @@ pub fn new_record(kind: &str, now: Timestamp) -> JobRecord {
         message: None,
         created_at: now,
         updated_at: now,
+        started_at: None,
         finished_at: None,
     }
 }

@@ -221,6 +221,7 @@ impl Run {
         let now = || state.clock.now();
         rec.status = JobStatus::Running;
         rec.updated_at = now();
+        rec.started_at = Some(rec.updated_at);
         if let Err(e) = store.put_job(&mut rec, &[], None) {
             return fail(&state, store, &mut rec, &ApiError::from(e).to_string());
         }

@@ -36,6 +36,7 @@ pub struct JobRecord {
     pub message: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
 }
 
