@@ -76,6 +76,9 @@ pub fn put_job_in(txn: &redb::WriteTransaction, job: &mut JobRecord, new_errors:
     Ok(())
 }
 
+/// When and how to expire settled jobs: now, the retention in ms, and which jobs are alive.
+pub type Expiry<'a> = (Timestamp, i64, &'a dyn Fn(u128) -> bool);
+
 impl OrgStore {
     /// Write a job (and new errors) in a transaction of its own. With `expire`, first remove the
     /// settled jobs that have expired by then (`is_live` tells the jobs still in memory).
@@ -83,7 +86,7 @@ impl OrgStore {
         &self,
         job: &mut JobRecord,
         new_errors: &[RowErrorView],
-        expire: Option<(Timestamp, i64, &dyn Fn(u128) -> bool)>,
+        expire: Option<Expiry<'_>>,
     ) -> StoreResult<()> {
         let _w = self.write_lock.lock();
         let txn = self.db.begin_write()?;
