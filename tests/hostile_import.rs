@@ -3,10 +3,16 @@
 //! kill -9 in the middle of one. Each test checks that the server stays up, that its peak RSS
 //! (VmHWM from /proc) stays under a stated bound, and what the job reports.
 
+mod common;
+
+use contactpro::clock::Clock;
+use contactpro::model::Timestamp;
 use reqwest::Client;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_contactpro");
@@ -364,4 +370,44 @@ async fn kill_9_mid_import_leaves_an_interrupted_job_with_committed_counts() {
     server.assert_up().await;
     eprintln!("kill -9: peak RSS before the kill {peak} MB");
     assert!(peak < MAX_RSS_MB, "peak RSS {peak} MB");
+}
+
+/// A clock the test moves by hand.
+struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// A finished job answers for `limits.job_retention_secs`, then is gone; another
+/// organization's job never answers.
+#[tokio::test]
+async fn finished_jobs_expire_and_stay_in_their_organization() {
+    let clock = Arc::new(TestClock(AtomicI64::new(contactpro::clock::SystemClock.now().millis())));
+    let app = common::TestApp::start_with_clock(clock.clone(), |c| c.limits.job_retention_secs = 60).await;
+    let c = app.as_user(common::ADELE).await;
+    let list = c.create_list("Expiry").await;
+    let r =
+        c.request(reqwest::Method::POST, &format!("/api/v1/lists/{list}/imports")).header("content-type", "text/csv");
+    let (s, job) = c.send(r.body("Full Name,Email\nAnn,ann@example.com\nBob,not-an-email\n")).await;
+    assert_eq!(s, 202, "{job}");
+    let path = format!("/api/v1/jobs/{}", job["id"].as_str().unwrap());
+    let done = loop {
+        let (s, v) = c.get(&path).await;
+        assert_eq!(s, 200, "{v}");
+        if v["status"] == "succeeded" {
+            break v;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!((done["imported"].as_u64(), done["error_count"].as_u64()), (Some(1), Some(1)), "{done}");
+    assert_eq!(done["errors_truncated"], false);
+    let (s, _) = app.as_user(common::NESTOR).await.get(&path).await;
+    assert_eq!(s, 404, "another organization's job");
+    clock.0.fetch_add(59_000, Ordering::SeqCst);
+    assert_eq!(c.get(&path).await.0, 200);
+    clock.0.fetch_add(2_000, Ordering::SeqCst);
+    assert_eq!(c.get(&path).await.0, 404, "expired");
 }

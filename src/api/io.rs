@@ -113,6 +113,7 @@ pub async fn start_import(
         .iter()
         .map(|e| RowErrorView { row: e.row, column: e.column.clone(), message: e.message.clone() })
         .collect();
+    let shown = first_errors.clone();
     // Stored (as queued) before it can start, so the job's own writes always come after this one.
     let rec = {
         let (store, jobs, now) = (state.registry.acquire(&p.org).await?, state.jobs.clone(), state.clock.now());
@@ -144,7 +145,7 @@ pub async fn start_import(
         }
         None => JobStatus::Queued,
     };
-    let mut job = Job::view(rec, Vec::new(), true);
+    let mut job = Job::view(rec, shown, true);
     job.status = status;
     Ok((StatusCode::ACCEPTED, axum::Json(job)))
 }
