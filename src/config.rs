@@ -241,6 +241,12 @@ pub struct LimitsConfig {
     pub max_groups_per_list: usize,
     /// Most contact lists one organization may hold.
     pub max_lists_per_org: usize,
+    /// Text kept from one import file (every value of every row, UTF-8 bytes): bounds an
+    /// import's memory whatever the file refers to (one shared string in every cell...).
+    pub max_import_text_bytes: usize,
+    /// Imports running at once on the whole server (one per organization); the rest wait as
+    /// `queued`. Also how many uploads are parsed at once.
+    pub max_parallel_imports: usize,
     /// Finished import jobs are kept this many seconds for polling.
     pub job_retention_secs: u64,
 }
@@ -254,7 +260,9 @@ impl Default for LimitsConfig {
             max_notes_len: 10_000,
             max_groups_per_list: 1_000,
             max_lists_per_org: 1_000,
-            job_retention_secs: 3600,
+            max_import_text_bytes: crate::io::DEFAULT_MAX_TEXT_BYTES,
+            max_parallel_imports: 2,
+            job_retention_secs: 86_400,
         }
     }
 }
@@ -411,6 +419,9 @@ impl Config {
         if self.limits.max_lists_per_org == 0 {
             return bad("limits.max_lists_per_org must be at least 1");
         }
+        if self.limits.max_parallel_imports == 0 {
+            return bad("limits.max_parallel_imports must be at least 1");
+        }
         if self.server.max_body_bytes < 1024 {
             return bad("server.max_body_bytes must be at least 1024");
         }
@@ -429,6 +440,15 @@ impl Config {
             max_field_len: self.limits.max_field_len,
             max_notes_len: self.limits.max_notes_len,
             ..Default::default()
+        }
+    }
+
+    /// What one import file may hold (see `io::ImportLimits`).
+    pub fn import_limits(&self) -> crate::io::ImportLimits {
+        crate::io::ImportLimits {
+            max_rows: self.limits.max_import_rows,
+            fields: self.contact_limits(),
+            max_text_bytes: self.limits.max_import_text_bytes,
         }
     }
 }

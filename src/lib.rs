@@ -108,7 +108,8 @@ impl AppState {
             Duration::from_secs(config.profiles.cache_ttl_secs),
         );
         let metrics = metrics::Metrics::new(&profiles, registry.clone());
-        let jobs = jobs::Jobs::new(Duration::from_secs(config.limits.job_retention_secs));
+        let jobs =
+            jobs::Jobs::new(config.limits.max_parallel_imports, Duration::from_secs(config.limits.job_retention_secs));
         Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock, http })))
     }
 }

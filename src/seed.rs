@@ -221,6 +221,17 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
         })
         .collect();
     let mut keys = std::collections::HashMap::new();
-    store.import_batch(&actor, list.id, rows, crate::store::DuplicatePolicy::Create, &mut keys, usize::MAX, now)?;
+    let mut nothing = |_: &redb::WriteTransaction, _: &crate::store::ImportOutcome| Ok(());
+    store.import_batch(
+        &actor,
+        list.id,
+        rows,
+        crate::store::DuplicatePolicy::Create,
+        &mut keys,
+        usize::MAX,
+        usize::MAX,
+        now,
+        &mut nothing,
+    )?;
     Ok(Some(list.id))
 }

@@ -12,9 +12,9 @@ use crate::AppState;
 use crate::auth::User;
 use crate::error::{ApiError, ApiResult};
 use crate::io::{self, Format};
-use crate::jobs::{Job, JobStatus, RowErrorView};
+use crate::jobs::{self, Job, JobStatus, RowErrorView, Slot};
 use crate::model::{GroupId, ListId, Present};
-use crate::store::{DuplicatePolicy, ImportRow, Need, OrgGuard, Rights};
+use crate::store::{self, DuplicatePolicy, ImportOutcome, ImportRow, JobRecord, Need, OrgGuard, Rights};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -94,14 +94,13 @@ pub async fn start_import(
     }
     let format = io::detect_format(content_type.as_deref(), &bytes)
         .ok_or_else(|| ApiError::UnsupportedMediaType("send an .xlsx, .csv or .vcf file".into()))?;
-    let max_rows = state.config.limits.max_import_rows;
-    let parsed = blocking(move || {
-        io::parse(format, &bytes, max_rows).map_err(|e| match e {
-            io::ImportError::TooManyRows { .. } => ApiError::TooLarge(e.to_string()),
-            other => ApiError::field("file", other.to_string()),
-        })
-    })
-    .await?;
+    let limits = state.config.import_limits();
+    // As many uploads are parsed at once as imports may run: parsing holds the file and its rows.
+    let parse_permit = state.jobs.parse_permit().await;
+    let parsed = {
+        let (bytes, limits) = (bytes.clone(), limits.clone());
+        blocking(move || io::parse_with(format, &bytes, &limits).map_err(import_error)).await?
+    };
     if policy == DuplicatePolicy::Update && !rights.add {
         // Without Add, an update import may only touch contacts that exist.
         let (store, rows) = (org(&state, &p.access).await?, parsed.rows.iter().map(|r| r.input.clone()).collect());
@@ -112,17 +111,58 @@ pub async fn start_import(
             )));
         }
     }
-    let mut job = Job::new("import", p.org().to_string());
-    job.total = parsed.rows.len() + parsed.errors.len();
-    job.warnings = parsed.warnings.clone();
-    let handle = state.jobs.start(job.clone());
-    let permit = state.jobs.permit();
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        run_import(&st, &store, &p, id, parsed, policy, &handle);
+    let mut rec = jobs::new_record("import", state.clock.now());
+    rec.total = parsed.row_count();
+    rec.processed = parsed.unreadable;
+    rec.error_count = parsed.error_count;
+    rec.warnings.clone_from(&parsed.warnings);
+    let first_errors: Vec<RowErrorView> = parsed
+        .errors
+        .iter()
+        .map(|e| RowErrorView { row: e.row, column: e.column.clone(), message: e.message.clone() })
+        .collect();
+    let shown = first_errors.clone();
+    // Stored (as queued) before it can start, so the job's own writes always come after this one.
+    let rec = {
+        let (store, jobs, now) = (org(&state, &p.access).await?, state.jobs.clone(), state.clock.now());
+        blocking(move || {
+            let mut rec = rec;
+            let retention = jobs.retention_ms();
+            let live = |id: u128| jobs.is_live(uuid::Uuid::from_u128(id));
+            store.put_job(&mut rec, &first_errors, Some((now, retention, &live)))?;
+            Ok(rec)
+        })
+        .await?
+    };
+    let job_id = uuid::Uuid::from_u128(rec.id);
+    let run = Run { state: state.clone(), p: p.clone(), list: id, policy, rec: rec.clone() };
+    let slot = state.jobs.submit(p.org(), job_id, || {
+        // A queued import keeps only its upload (not its parsed rows), and reads it again when
+        // its turn comes; the file-level checks above make that second parse succeed.
+        let handle = tokio::runtime::Handle::current();
+        Box::new(move |slot| {
+            handle.spawn(run.start_queued(slot, format, bytes, limits));
+        })
     });
+    drop(parse_permit);
+    let status = match slot {
+        Some(slot) => {
+            let run = Run { state: state.clone(), p, list: id, policy, rec: rec.clone() };
+            tokio::task::spawn_blocking(move || run.run(&store, slot, parsed.rows));
+            JobStatus::Running
+        }
+        None => JobStatus::Queued,
+    };
+    let mut job = Job::view(rec, shown, true);
+    job.status = status;
     Ok((StatusCode::ACCEPTED, axum::Json(job)))
+}
+
+fn import_error(e: io::ImportError) -> ApiError {
+    match e {
+        io::ImportError::TooManyRows { .. } | io::ImportError::TooMuchText { .. } => ApiError::TooLarge(e.to_string()),
+        other => ApiError::field("file", other.to_string()),
+    }
 }
 
 /// Our field names -> the template's column names, for row errors.
@@ -152,88 +192,145 @@ fn column_of(field: &str) -> String {
     col.to_owned()
 }
 
-fn run_import(
-    state: &AppState,
-    store: &OrgGuard,
-    p: &User,
+/// What an import job needs to run, whether it starts at once or after waiting in the queue.
+struct Run {
+    state: AppState,
+    p: User,
     list: ListId,
-    parsed: io::Parsed,
     policy: DuplicatePolicy,
-    job: &crate::jobs::JobHandle,
-) {
-    job.update(|j| j.status = JobStatus::Running);
-    let limits = state.config.contact_limits();
-    let mut errors: Vec<RowErrorView> =
-        parsed.errors.into_iter().map(|e| RowErrorView { row: e.row, column: e.column, message: e.message }).collect();
-    let unreadable = errors.len();
-    job.update(|j| {
-        j.errors.clone_from(&errors);
-        j.processed = unreadable;
-    });
-    let mut keys = match store.duplicate_keys(list) {
-        Ok(k) => k,
-        Err(e) => return fail(job, &e.to_string()),
-    };
-    let actor = p.actor();
-    let max = state.config.limits.max_contacts_per_list;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut invalid_in_batch = 0;
-    let total_rows = parsed.rows.len();
-    for (i, row) in parsed.rows.into_iter().enumerate() {
-        // An update import validates only what the row sets: it may match by e-mail without a
-        // name, and an empty or missing cell never clears a field of the matched contact.
-        let checked = if policy == DuplicatePolicy::Update {
-            row.input.into_partial_fields(&limits)
-        } else {
-            row.input.into_fields(&limits).map(|f| (f, Present::ALL))
-        };
-        match checked {
-            Ok((fields, present)) => {
-                batch.push(ImportRow { row: row.row, fields, present, group_names: row.group_names })
-            }
-            Err(fe) => {
-                invalid_in_batch += 1;
-                for (field, message) in fe {
-                    errors.push(RowErrorView { row: row.row, column: column_of(&field), message });
-                }
-            }
-        }
-        if batch.len() >= BATCH || i + 1 == total_rows {
-            let n = batch.len();
-            let rows = std::mem::take(&mut batch);
-            match store.import_batch(&actor, list, rows, policy, &mut keys, max, state.clock.now()) {
-                Ok(out) => job.update(|j| {
-                    for (row, field, message) in out.errors {
-                        errors.push(RowErrorView { row, column: column_of(&field), message });
-                    }
-                    j.imported += out.imported;
-                    j.updated += out.updated;
-                    j.skipped += out.skipped;
-                    j.processed += n + invalid_in_batch;
-                    j.errors.clone_from(&errors);
-                }),
-                Err(e) => {
-                    job.update(|j| j.errors.clone_from(&errors));
-                    return fail(job, &crate::error::ApiError::from(e).to_string());
-                }
-            }
-            invalid_in_batch = 0;
-        }
-    }
-    job.update(|j| {
-        j.errors.clone_from(&errors);
-        j.processed = j.total;
-        j.status = JobStatus::Succeeded;
-    });
-    tracing::info!(job = %job.id, "import finished");
+    rec: JobRecord,
 }
 
-fn fail(job: &crate::jobs::JobHandle, message: &str) {
-    tracing::warn!(job = %job.id, message, "import failed");
-    job.update(|j| {
-        j.status = JobStatus::Failed;
-        j.message = Some(message.to_owned());
-    });
+impl Run {
+    /// A queued job's turn: read its upload again (under a parse permit), then run.
+    async fn start_queued(self, slot: Slot, format: Format, bytes: axum::body::Bytes, limits: io::ImportLimits) {
+        let permit = self.state.jobs.parse_permit().await;
+        let store = match self.state.registry.acquire(&self.p.access).await {
+            Ok(s) => s,
+            Err(e) => return tracing::error!(job = %slot.id, error = %e, "queued import cannot open its database"),
+        };
+        tokio::task::spawn_blocking(move || {
+            let parsed = io::parse_with(format, &bytes, &limits);
+            drop((bytes, permit));
+            match parsed {
+                Ok(parsed) => self.run(&store, slot, parsed.rows),
+                Err(e) => {
+                    let mut rec = self.rec;
+                    fail(&self.state, &store, &mut rec, &e.to_string());
+                }
+            }
+        });
+    }
+
+    /// Validate and write the rows in batches, each one transaction that also stores the job's
+    /// counts and new row errors. The job keeps at most `io::MAX_KEPT_ERRORS` errors (only
+    /// counted beyond) and only the current batch's new ones are in memory.
+    fn run(self, store: &OrgGuard, slot: Slot, rows: Vec<io::ParsedRow>) {
+        let Run { state, p, list, policy, mut rec } = self;
+        let now = || state.clock.now();
+        rec.status = JobStatus::Running;
+        rec.updated_at = now();
+        rec.started_at = Some(rec.updated_at);
+        if let Err(e) = store.put_job(&mut rec, &[], None) {
+            return fail(&state, store, &mut rec, &ApiError::from(e).to_string());
+        }
+        let limits = state.config.contact_limits();
+        let mut keys = match store.duplicate_keys(list) {
+            Ok(k) => k,
+            Err(e) => return fail(&state, store, &mut rec, &ApiError::from(e).to_string()),
+        };
+        let actor = p.actor();
+        let max = state.config.limits.max_contacts_per_list;
+        let max_groups = state.config.limits.max_groups_per_list;
+        let mut batch = Vec::with_capacity(BATCH);
+        // This batch's row errors: written with the batch, then dropped.
+        let mut new_errors: Vec<RowErrorView> = Vec::new();
+        let mut new_error_count = 0;
+        let mut invalid_in_batch = 0;
+        let total_rows = rows.len();
+        for (i, row) in rows.into_iter().enumerate() {
+            // An update import validates only what the row sets: it may match by e-mail without a
+            // name, and an empty or missing cell never clears a field of the matched contact.
+            let checked = if policy == DuplicatePolicy::Update {
+                row.input.into_partial_fields(&limits)
+            } else {
+                row.input.into_fields(&limits).map(|f| (f, Present::ALL))
+            };
+            match checked {
+                Ok((fields, present)) => {
+                    batch.push(ImportRow { row: row.row, fields, present, group_names: row.group_names })
+                }
+                Err(fe) => {
+                    invalid_in_batch += 1;
+                    for (field, message) in fe {
+                        new_error_count += 1;
+                        if rec.errors_kept + new_errors.len() < io::MAX_KEPT_ERRORS {
+                            new_errors.push(RowErrorView { row: row.row, column: column_of(&field), message });
+                        }
+                    }
+                }
+            }
+            if batch.len() < BATCH && i + 1 != total_rows {
+                continue;
+            }
+            let n = batch.len();
+            let rows = std::mem::take(&mut batch);
+            // The job's record as it will be once this batch is committed, written by the batch.
+            let mut next: Option<JobRecord> = None;
+            let mut after = |txn: &redb::WriteTransaction, out: &ImportOutcome| {
+                let mut r = rec.clone();
+                r.imported += out.imported;
+                r.updated += out.updated;
+                r.skipped += out.skipped;
+                r.processed += n + invalid_in_batch;
+                r.error_count += new_error_count + out.refused.len() + out.errors.len();
+                r.updated_at = now();
+                let mut errors = std::mem::take(&mut new_errors);
+                errors.extend(out.refused.iter().map(|(row, message)| RowErrorView {
+                    row: *row,
+                    column: "Groups".to_owned(),
+                    message: message.clone(),
+                }));
+                errors.extend(out.errors.iter().map(|(row, field, message)| RowErrorView {
+                    row: *row,
+                    column: column_of(field),
+                    message: message.clone(),
+                }));
+                store::put_job_in(txn, &mut r, &errors)?;
+                next = Some(r);
+                Ok(())
+            };
+            let result = store.import_batch(&actor, list, rows, policy, &mut keys, max, max_groups, now(), &mut after);
+            match (result, next) {
+                (Ok(_), Some(r)) => rec = r,
+                (Ok(_), None) => {}
+                (Err(e), _) => return fail(&state, store, &mut rec, &ApiError::from(e).to_string()),
+            }
+            new_errors.clear();
+            new_error_count = 0;
+            invalid_in_batch = 0;
+        }
+        rec.processed = rec.total;
+        rec.status = JobStatus::Succeeded;
+        rec.updated_at = now();
+        rec.finished_at = Some(rec.updated_at);
+        if let Err(e) = store.put_job(&mut rec, &[], None) {
+            return fail(&state, store, &mut rec, &ApiError::from(e).to_string());
+        }
+        tracing::info!(job = %slot.id, "import finished");
+    }
+}
+
+/// Record a failed job (best effort: if even that cannot be written, it answers `interrupted`).
+fn fail(state: &AppState, store: &OrgGuard, rec: &mut JobRecord, message: &str) {
+    tracing::warn!(job = %uuid::Uuid::from_u128(rec.id), message, "import failed");
+    rec.status = JobStatus::Failed;
+    rec.message = Some(message.to_owned());
+    rec.updated_at = state.clock.now();
+    rec.finished_at = Some(rec.updated_at);
+    if let Err(e) = store.put_job(rec, &[], None) {
+        tracing::error!(error = %e, "the failed job cannot be recorded");
+    }
 }
 
 /// An import job's progress and result.
@@ -241,7 +338,16 @@ fn fail(job: &crate::jobs::JobHandle, message: &str) {
     responses((status = 200, body = Job), (status = 404)), security(("bearer" = [])))]
 pub async fn get_job(State(state): State<AppState>, p: User, Path(id): Path<String>) -> ApiResult<axum::Json<Job>> {
     let id: uuid::Uuid = parse_id(&id, "job")?;
-    state.jobs.get(id, p.org().as_str()).map(axum::Json).ok_or(ApiError::NotFound("job"))
+    let store = org(&state, &p.access).await?;
+    // Alive first, then read: a job that stops being alive has written its final record before.
+    let live = state.jobs.is_live(id);
+    let (now, retention) = (state.clock.now(), state.jobs.retention_ms());
+    let found = blocking(move || Ok(store.job(id.as_u128())?)).await?;
+    match found {
+        Some((rec, _)) if rec.settled(live) && rec.expires_at(retention) <= now => Err(ApiError::NotFound("job")),
+        Some((rec, errors)) => Ok(axum::Json(Job::view(rec, errors, live))),
+        None => Err(ApiError::NotFound("job")),
+    }
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]

@@ -12,7 +12,7 @@
 //! `''=` and comes back as `'=`).
 
 use super::fields::Mapping;
-use super::{HEADER_SCAN_ROWS, ImportError, Parsed, ParsedRow, contact_cells};
+use super::{HEADER_SCAN_ROWS, ImportError, ImportLimits, Parsed, ParsedRow, contact_cells};
 use crate::model::{Contact, GroupId};
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::borrow::Cow;
@@ -112,8 +112,14 @@ pub(super) fn unquote(s: &str) -> &str {
     }
 }
 
-pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError> {
+pub(super) fn parse(bytes: &[u8], limits: &ImportLimits) -> Result<Parsed, ImportError> {
+    let max_rows = limits.max_rows;
     let (text, encoding) = decode(bytes)?;
+    // A non-UTF-8 file is decoded whole (Windows-1252 can triple, UTF-16 grow by half): that
+    // copy counts against the text budget before any row is read.
+    if matches!(text, Cow::Owned(_)) && text.len() > limits.max_text_bytes {
+        return Err(ImportError::TooMuchText { max_mb: limits.max_text_bytes >> 20 });
+    }
     let mut text: &str = text.trim_start_matches('\u{feff}');
     let mut out = Parsed::default();
     if let Some(enc) = encoding {
@@ -160,7 +166,7 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
                 continue; // blank lines before the header
             }
             let headers: Vec<String> = record.iter().map(|h| h.trim().to_owned()).collect();
-            let m = Mapping::new(&headers);
+            let m = Mapping::new(&headers, limits);
             if m.recognised() > 0 {
                 mapping = Some(m);
             } else {
@@ -173,13 +179,18 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
             }
             continue;
         };
-        let Some((input, group_names)) = map.build(record.len(), |i| unquote(record.get(i).unwrap_or(""))) else {
+        let Some(built) = map.build(record.len(), |i| unquote(record.get(i).unwrap_or(""))) else {
             continue;
         };
-        if out.rows.len() == max_rows {
+        // Rows that fail to read count too: the limit is on the file, not on what succeeds.
+        if out.row_count() == max_rows {
             return Err(ImportError::TooManyRows { max: max_rows });
         }
-        out.rows.push(ParsedRow { row, input, group_names });
+        if built.errors.is_empty() {
+            out.keep(ParsedRow { row, input: built.input, group_names: built.groups }, limits)?;
+        } else {
+            out.reject(row, built.errors);
+        }
     }
     let Some(map) = mapping else {
         return Err(first_header.unwrap_or_else(|| ImportError::NoHeader("the file is empty".into())));

@@ -3,6 +3,7 @@
 //! phones routed, address slots chosen, groups split).
 
 use super::headers::{N_TARGETS, Target, Target::*, lookup, normalize_header, template_column};
+use super::{GroupSet, ImportLimits, over_cap};
 use crate::model::{AddressInput, ContactInput};
 
 #[derive(Debug, Clone, Copy)]
@@ -21,10 +22,19 @@ pub struct Mapping {
     ignored_with_data: Vec<bool>,
     /// Some row had data right of the last header.
     data_beyond_header: bool,
+    limits: ImportLimits,
+}
+
+/// One assembled row: the contact, its group names, and the cells refused while reading
+/// (column label, why). A row with refused cells is a row error, not a contact.
+pub struct Built {
+    pub input: ContactInput,
+    pub groups: Vec<String>,
+    pub errors: Vec<(String, String)>,
 }
 
 impl Mapping {
-    pub fn new(headers: &[String]) -> Self {
+    pub fn new(headers: &[String], limits: &ImportLimits) -> Self {
         let mut cols: Vec<Option<Col>> = headers
             .iter()
             .map(|h| lookup(&normalize_header(h)).map(|(target, rank, n)| Col { target, rank, n }))
@@ -38,7 +48,28 @@ impl Mapping {
             }
         }
         let n = headers.len();
-        Self { cols, headers: headers.to_vec(), ignored_with_data: vec![false; n], data_beyond_header: false }
+        Self {
+            cols,
+            headers: headers.to_vec(),
+            ignored_with_data: vec![false; n],
+            data_beyond_header: false,
+            limits: limits.clone(),
+        }
+    }
+
+    fn target(&self, i: usize) -> Option<Target> {
+        self.cols.get(i).copied().flatten().map(|c| c.target).filter(|t| *t != Ignore)
+    }
+
+    /// Most characters kept from column `i` (ignored columns: the short-field limit, their text
+    /// only matters for the "ignored columns" warning).
+    pub fn cap(&self, i: usize) -> usize {
+        self.limits.cap(self.target(i))
+    }
+
+    /// The row error of a cell of column `i` over [`Self::cap`].
+    pub fn too_long(&self, i: usize) -> String {
+        self.limits.too_long(self.target(i))
     }
 
     /// How many columns we understood: zero means this row is not a header.
@@ -78,13 +109,14 @@ impl Mapping {
     }
 
     /// Assemble one row. `cell(i)` is column i's text ("" when absent). `None` for an empty row.
-    pub fn build<'a>(&mut self, ncells: usize, cell: impl Fn(usize) -> &'a str) -> Option<(ContactInput, Vec<String>)> {
+    pub fn build<'a>(&mut self, ncells: usize, cell: impl Fn(usize) -> &'a str) -> Option<Built> {
         let mut any = false;
         // Best (rank, value) per target; street parts of the same slot are concatenated.
         let mut best: [Option<(u16, String)>; N_TARGETS] = Default::default();
         let mut phones: Vec<(u16, &str, &str)> = Vec::new(); // (n, label, value)
         let mut webs: Vec<&str> = Vec::new();
-        let mut groups = Vec::new();
+        let mut groups = GroupSet::new(self.limits.fields.max_groups_per_contact);
+        let mut errors = Vec::new();
         let mut addr: Vec<(u16, Target, &str)> = Vec::new();
         if !self.data_beyond_header && (self.cols.len()..ncells).any(|i| !cell(i).trim().is_empty()) {
             self.data_beyond_header = true;
@@ -99,6 +131,11 @@ impl Mapping {
                 self.ignored_with_data[i] = true;
                 continue;
             };
+            if c.target != Ignore && over_cap(v, self.limits.cap(Some(c.target))) {
+                errors.push((self.column_label(i), self.limits.too_long(Some(c.target))));
+                continue;
+            }
+            let groups_ok = groups.error.is_none();
             match c.target {
                 PhoneValue | PhoneLabel => {
                     let pos = phones.iter().position(|p| p.0 == c.n).unwrap_or_else(|| {
@@ -119,6 +156,9 @@ impl Mapping {
                         *slot = Some((c.rank, first_of_multi(t, v).to_owned()));
                     }
                 }
+            }
+            if groups_ok && let Some(e) = &groups.error {
+                errors.push((self.column_label(i), e.clone()));
             }
         }
         if !any {
@@ -173,7 +213,7 @@ impl Mapping {
             notes: opt(present(&[Notes]), take(Notes)),
             groups: None,
         };
-        Some((input, groups))
+        Some(Built { input, groups: groups.names, errors })
     }
 }
 
@@ -189,15 +229,18 @@ fn first_of_multi(t: Target, v: &str) -> &str {
     }
 }
 
-fn split_groups(v: &str, seps: &[char], google: bool, out: &mut Vec<String>) {
-    let parts: Vec<&str> =
-        if v.contains(" ::: ") || seps.is_empty() { v.split(" ::: ").collect() } else { v.split(seps).collect() };
+/// Split lazily: [`GroupSet::push`] says when to stop.
+fn split_groups(v: &str, seps: &[char], google: bool, out: &mut GroupSet) {
+    let parts: Box<dyn Iterator<Item = &str>> =
+        if v.contains(" ::: ") || seps.is_empty() { Box::new(v.split(" ::: ")) } else { Box::new(v.split(seps)) };
     for p in parts {
         // Google's system groups ("* myContacts", "* starred") are not the user's groups.
         if google && p.trim_start().starts_with('*') {
             continue;
         }
-        super::push_group(out, p);
+        if !out.push(p) {
+            return;
+        }
     }
 }
 

@@ -11,7 +11,12 @@
 //! - A field whose column exists in the file is `Some` (possibly `""`), a field the file has no
 //!   column for is `None`, so a server applying a row as a patch never clears what the file
 //!   does not mention. vCards describe the whole contact, so every field is `Some`.
-//! - Values are mapped faithfully (trimmed, accents and emoji kept); validation is not done here.
+//! - Values are mapped faithfully (trimmed, accents and emoji kept); validation is not done here,
+//!   except for what bounds memory and work (see [`ImportLimits`]): a value over its field's limit
+//!   is refused before it is copied or kept, group names are checked by the API's own rule
+//!   (`model::group_name`) and counted while they are split, and the text kept for the whole
+//!   file is capped. Each of those is a per-row error, so memory follows the file's real
+//!   content, never a reference (one shared string, one number format) multiplied by a count.
 
 mod csv;
 mod fields;
@@ -29,7 +34,8 @@ mod tests_hostile;
 #[cfg(test)]
 mod tests_roundtrip;
 
-use crate::model::{Contact, ContactInput, GroupId};
+use crate::model::{Contact, ContactInput, GroupId, Limits};
+use std::collections::HashSet;
 
 pub use self::csv::{write_csv, write_csv_delimited};
 pub use self::headers::{HEADER_SYNONYMS, Target, normalize_header};
@@ -151,11 +157,132 @@ pub struct ParsedRow {
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     pub rows: Vec<ParsedRow>,
-    /// Rows that could not even be read (an Excel error value in a mapped cell, a vCard card
-    /// with a giant line or not terminated...). Those rows are not in `rows`.
+    /// Rows that could not even be read (an Excel error value in a mapped cell, a value over its
+    /// field's limit, a vCard card with a giant line...), the first [`MAX_KEPT_ERRORS`] of them.
+    /// Those rows are not in `rows`.
     pub errors: Vec<RowError>,
+    /// How many errors there were (`errors` keeps only the first ones).
+    pub error_count: usize,
+    /// Rows that could not be read (a row may have several errors).
+    pub unreadable: usize,
     /// File-level remarks, each reported once (ignored columns, encoding used...).
     pub warnings: Vec<String>,
+    /// Bytes of text kept in `rows`, checked against [`ImportLimits::max_text_bytes`].
+    text_bytes: usize,
+}
+
+/// Row errors kept per import (parse and job alike); the rest are only counted.
+pub const MAX_KEPT_ERRORS: usize = 1000;
+
+impl Parsed {
+    /// Rows read so far, readable or not: what `max_rows` limits.
+    pub fn row_count(&self) -> usize {
+        self.rows.len() + self.unreadable
+    }
+
+    /// A row that could not be read, with its errors: (column, message).
+    pub(crate) fn reject(&mut self, row: usize, errors: impl IntoIterator<Item = (String, String)>) {
+        self.unreadable += 1;
+        for (column, message) in errors {
+            self.error_count += 1;
+            if self.errors.len() < MAX_KEPT_ERRORS {
+                self.errors.push(RowError { row, column, message });
+            }
+        }
+    }
+
+    /// Keep a row whose values are all within their caps, counting its text against the budget.
+    pub(crate) fn keep(&mut self, row: ParsedRow, limits: &ImportLimits) -> Result<(), ImportError> {
+        self.text_bytes += row.text_bytes();
+        if self.text_bytes > limits.max_text_bytes {
+            return Err(ImportError::TooMuchText { max_mb: limits.max_text_bytes >> 20 });
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+}
+
+impl ParsedRow {
+    fn text_bytes(&self) -> usize {
+        let i = &self.input;
+        let a = i.address.as_ref();
+        let len = |s: Option<&String>| s.map_or(0, String::len);
+        [
+            &i.full_name,
+            &i.job_title,
+            &i.email,
+            &i.mobile,
+            &i.phone,
+            &i.website,
+            &i.linkedin,
+            &i.facebook,
+            &i.x,
+            &i.company,
+            &i.department,
+            &i.notes,
+        ]
+        .into_iter()
+        .map(|s| len(s.as_ref()))
+        .sum::<usize>()
+            + a.map_or(0, |a| {
+                [&a.street, &a.city, &a.postal_code, &a.state, &a.country].into_iter().map(|s| len(s.as_ref())).sum()
+            })
+            + self.group_names.iter().map(String::len).sum::<usize>()
+    }
+}
+
+/// What an import may hold, applied while reading.
+#[derive(Debug, Clone)]
+pub struct ImportLimits {
+    /// Rows (or cards) per file, readable or not.
+    pub max_rows: usize,
+    /// The contact limits of the API: field lengths, groups per contact.
+    pub fields: Limits,
+    /// Text kept for the whole file (every value of every row, in UTF-8 bytes).
+    pub max_text_bytes: usize,
+}
+
+/// Default of `limits.max_import_text_bytes`.
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 64 << 20;
+
+impl ImportLimits {
+    /// The API's default field limits with `max_rows` (tests, benchmarks).
+    pub fn rows(max_rows: usize) -> Self {
+        Self { max_rows, fields: Limits::default(), max_text_bytes: DEFAULT_MAX_TEXT_BYTES }
+    }
+
+    /// The most characters a cell of `target` may hold before it is refused without being kept.
+    pub(crate) fn cap(&self, target: Option<Target>) -> usize {
+        match target {
+            Some(Target::Notes) => self.fields.max_notes_len,
+            // Every group of a contact at its longest, with separators; the split counts them.
+            Some(Target::Groups | Target::Categories | Target::Labels) => self.group_cell_cap(),
+            _ => self.fields.max_field_len,
+        }
+    }
+
+    fn group_cell_cap(&self) -> usize {
+        (self.fields.max_groups_per_contact + 1) * (crate::model::MAX_GROUP_NAME_CHARS + 1)
+    }
+
+    /// The row error for a cell over [`Self::cap`].
+    pub(crate) fn too_long(&self, target: Option<Target>) -> String {
+        let cap = self.cap(target);
+        match target {
+            Some(Target::Groups | Target::Categories | Target::Labels) => format!(
+                "is longer than {cap} characters (at most {} groups of up to {} characters)",
+                self.fields.max_groups_per_contact,
+                crate::model::MAX_GROUP_NAME_CHARS
+            ),
+            _ => format!("is longer than {cap} characters"),
+        }
+    }
+}
+
+/// Whether `s` has more than `cap` characters. Bytes are looked at first, so a 9 MB value is
+/// refused in constant time and a value is never scanned past four times its cap.
+pub(crate) fn over_cap(s: &str, cap: usize) -> bool {
+    s.len() > cap && (s.len() > cap.saturating_mul(4) || s.chars().count() > cap)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,15 +293,22 @@ pub enum ImportError {
     NotAFile(String),
     #[error("no header row found: {0}")]
     NoHeader(String),
+    #[error("the file holds more than {max_mb} MB of text; split it into several files")]
+    TooMuchText { max_mb: usize },
+}
+
+/// [`parse_with`] the API's default field limits and at most `max_rows` rows.
+pub fn parse(format: Format, bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError> {
+    parse_with(format, bytes, &ImportLimits::rows(max_rows))
 }
 
 /// Parse an upload. Fails as a whole only when the file is unreadable, hostile or too big;
 /// unreadable single rows are reported in `Parsed::errors`.
-pub fn parse(format: Format, bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError> {
+pub fn parse_with(format: Format, bytes: &[u8], limits: &ImportLimits) -> Result<Parsed, ImportError> {
     match format {
-        Format::Xlsx => xlsx::parse(bytes, max_rows),
-        Format::Csv => csv::parse(bytes, max_rows),
-        Format::Vcard => vcard::parse(bytes, max_rows),
+        Format::Xlsx => xlsx::parse(bytes, limits),
+        Format::Csv => csv::parse(bytes, limits),
+        Format::Vcard => vcard::parse(bytes, limits),
     }
 }
 
@@ -206,10 +340,52 @@ pub(crate) fn contact_cells(c: &Contact, group_name: &dyn Fn(GroupId) -> Option<
     ]
 }
 
-/// Trim, drop empties and de-duplicate group names case-insensitively, keeping the first spelling.
-pub(crate) fn push_group(out: &mut Vec<String>, name: &str) {
-    let name = name.trim();
-    if !name.is_empty() && !out.iter().any(|g| g.to_lowercase() == name.to_lowercase()) {
-        out.push(name.to_owned());
+/// The group names of one row: trimmed, empties dropped, de-duplicated case-insensitively
+/// (first spelling kept) with a hash set, each checked by the API's rule. Splitting stops at the
+/// first bad name or at one name over the per-contact limit, so a cell of 64,000 names costs
+/// one pass over at most its first hundred-odd names.
+#[derive(Debug, Default)]
+pub(crate) struct GroupSet {
+    pub names: Vec<String>,
+    seen: HashSet<String>,
+    max: usize,
+    /// Why the row's groups are refused (the row becomes a row error).
+    pub error: Option<String>,
+}
+
+impl GroupSet {
+    pub fn new(max: usize) -> Self {
+        Self { max, ..Self::default() }
+    }
+
+    /// Add one name; false once the row's groups are refused (stop splitting).
+    pub fn push(&mut self, name: &str) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return true;
+        }
+        let name = match crate::model::group_name(name) {
+            Ok(n) => n,
+            Err(why) => {
+                let shown: String = name.chars().take(40).collect();
+                let more = if shown.len() < name.len() { "…" } else { "" };
+                self.error = Some(format!("the group name \"{}{more}\" {why}", shown.escape_debug()));
+                return false;
+            }
+        };
+        let key = name.to_lowercase();
+        if self.seen.contains(&key) {
+            return true;
+        }
+        if self.names.len() == self.max {
+            self.error = Some(format!("has more than {} groups", self.max));
+            return false;
+        }
+        self.seen.insert(key);
+        self.names.push(name.to_owned());
+        true
     }
 }

@@ -7,7 +7,7 @@
 //! by its ENCODING and CHARSET parameters (UTF-8 by default, Windows-1252 when that fails).
 
 use super::fields::{Social, one_line, route_phones, social_kind};
-use super::{ImportError, Parsed, ParsedRow, RowError, push_group};
+use super::{GroupSet, ImportError, ImportLimits, Parsed, ParsedRow, over_cap};
 use crate::model::{AddressInput, ContactInput};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -220,10 +220,15 @@ fn unescape(s: &str) -> String {
     components(s, '\u{0}').concat()
 }
 
-pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError> {
+pub(super) fn parse(bytes: &[u8], limits: &ImportLimits) -> Result<Parsed, ImportError> {
+    let max_rows = limits.max_rows;
     let decoded: Cow<'_, [u8]> = if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-        Cow::Owned(enc.decode_with_bom_removal(bytes).0.into_owned().into_bytes())
+        let text = enc.decode_with_bom_removal(bytes).0.into_owned().into_bytes();
+        if text.len() > limits.max_text_bytes {
+            return Err(ImportError::TooMuchText { max_mb: limits.max_text_bytes >> 20 });
+        }
+        Cow::Owned(text)
     } else {
         Cow::Borrowed(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
     };
@@ -269,7 +274,7 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
                 continue;
             }
             let c = card.take().unwrap_or_default();
-            finish(c, &mut out, &mut ignored);
+            finish(c, &mut out, &mut ignored, limits)?;
             continue;
         }
         if c.depth > 0 || c.error.is_some() {
@@ -286,7 +291,7 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
     }
     if let Some(c) = card {
         let message = "the card is not terminated by END:VCARD (truncated file?)".to_owned();
-        out.errors.push(RowError { row: c.index, column: String::new(), message });
+        out.reject(c.index, [(String::new(), message)]);
     }
     if !seen_begin {
         return Err(ImportError::NotAFile("no BEGIN:VCARD found: not a vCard file".into()));
@@ -331,10 +336,15 @@ const SILENT: &[&str] = &[
     "PROFILE",
 ];
 
-fn finish(card: Card, out: &mut Parsed, ignored: &mut BTreeSet<String>) {
+fn finish(
+    card: Card,
+    out: &mut Parsed,
+    ignored: &mut BTreeSet<String>,
+    limits: &ImportLimits,
+) -> Result<(), ImportError> {
     if let Some((column, message)) = card.error {
-        out.errors.push(RowError { row: card.index, column, message });
-        return;
+        out.reject(card.index, [(column, message)]);
+        return Ok(());
     }
     let ours = card.props.iter().any(|p| p.name == "PRODID" && p.text().trim() == PRODID);
     let v21 = card.props.iter().any(|p| p.name == "VERSION" && p.text().trim() == "2.1");
@@ -353,7 +363,7 @@ fn finish(card: Card, out: &mut Parsed, ignored: &mut BTreeSet<String>) {
     let (mut website, mut linkedin, mut facebook, mut x) = (String::new(), String::new(), String::new(), String::new());
     let mut phones: Vec<(u16, String, String)> = Vec::new();
     let mut adrs: Vec<(u8, Vec<String>)> = Vec::new();
-    let mut groups = Vec::new();
+    let mut groups = GroupSet::new(limits.fields.max_groups_per_contact);
     let set = |slot: &mut String, v: String| {
         if slot.is_empty() {
             *slot = v.trim().to_owned();
@@ -437,7 +447,18 @@ fn finish(card: Card, out: &mut Parsed, ignored: &mut BTreeSet<String>) {
                 adrs.push((rank, components(&p.text(), ';')));
             }
             "NOTE" => notes.push(un(p).trim().to_owned()),
-            "CATEGORIES" => components(&p.text(), ',').iter().for_each(|g| push_group(&mut groups, g)),
+            "CATEGORIES" => {
+                let text = p.text();
+                if over_cap(&text, limits.cap(Some(super::Target::Categories))) {
+                    groups.error.get_or_insert_with(|| limits.too_long(Some(super::Target::Categories)));
+                } else {
+                    for g in components(&text, ',') {
+                        if !groups.push(&g) {
+                            break;
+                        }
+                    }
+                }
+            }
             name if SILENT.contains(&name) || name.starts_with("X-AB") => {}
             name => {
                 ignored.insert(name.to_owned());
@@ -475,7 +496,50 @@ fn finish(card: Card, out: &mut Parsed, ignored: &mut BTreeSet<String>) {
         notes: Some(notes.into_iter().filter(|n| !n.is_empty()).collect::<Vec<_>>().join("\n")),
         groups: None,
     };
-    out.rows.push(ParsedRow { row: card.index, input, group_names: groups });
+    // A card's values are its own lines (real content), but only values within their field's
+    // cap are kept.
+    let mut errors = over_caps(&input, limits);
+    if let Some(e) = groups.error {
+        errors.push(("CATEGORIES".to_owned(), e));
+    }
+    if errors.is_empty() {
+        out.keep(ParsedRow { row: card.index, input, group_names: groups.names }, limits)
+    } else {
+        out.reject(card.index, errors);
+        Ok(())
+    }
+}
+
+/// The fields of `input` over their cap, as (vCard property, why).
+fn over_caps(input: &ContactInput, limits: &ImportLimits) -> Vec<(String, String)> {
+    let short = limits.fields.max_field_len;
+    let a = input.address.as_ref();
+    let fields = [
+        ("FN", input.full_name.as_ref(), short),
+        ("TITLE", input.job_title.as_ref(), short),
+        ("EMAIL", input.email.as_ref(), short),
+        ("TEL", input.mobile.as_ref(), short),
+        ("TEL", input.phone.as_ref(), short),
+        ("URL", input.website.as_ref(), short),
+        ("URL", input.linkedin.as_ref(), short),
+        ("URL", input.facebook.as_ref(), short),
+        ("URL", input.x.as_ref(), short),
+        ("ORG", input.company.as_ref(), short),
+        ("ORG", input.department.as_ref(), short),
+        ("ADR", a.and_then(|a| a.street.as_ref()), short),
+        ("ADR", a.and_then(|a| a.city.as_ref()), short),
+        ("ADR", a.and_then(|a| a.postal_code.as_ref()), short),
+        ("ADR", a.and_then(|a| a.state.as_ref()), short),
+        ("ADR", a.and_then(|a| a.country.as_ref()), short),
+        ("NOTE", input.notes.as_ref(), limits.fields.max_notes_len),
+    ];
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (prop, v, cap) in fields {
+        if v.is_some_and(|v| over_cap(v, cap)) && !out.iter().any(|(p, _)| p == prop) {
+            out.push((prop.to_owned(), format!("is longer than {cap} characters")));
+        }
+    }
+    out
 }
 
 /// vCard 2.1 has no backslash escapes except `\;` inside compound values; a lone backslash

@@ -2,15 +2,22 @@
 //! The export is xlsx_write.rs.
 
 use super::fields::Mapping;
-use super::{COLUMNS, HEADER_SCAN_ROWS, ImportError, Parsed, ParsedRow, RowError, xlsx_guard};
+use super::{COLUMNS, HEADER_SCAN_ROWS, ImportError, ImportLimits, Parsed, ParsedRow, over_cap, xlsx_guard};
 use calamine::{DataRef, Reader, SheetType, Xlsx};
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::io::Cursor;
 
 /// Columns beyond this are ignored: the template has 18, Outlook's export about 90.
 const MAX_COLUMNS: u32 = 1024;
+/// Most characters kept from a cell before the header row is known (a header, or a title).
+const HEADER_CAP: usize = 1024;
+/// Longest number format taken as a digit mask: real ones ("+33 0 00 00 00 00") are ~20.
+const MAX_MASK_LEN: usize = 64;
+/// What a cell over its cap holds in the row buffer when it does not feed a field: non-empty,
+/// so the "ignored columns" warning and the header scan still see it.
+const OVER_CAP_MARK: &str = "…";
 
-pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError> {
+pub(super) fn parse(bytes: &[u8], limits: &ImportLimits) -> Result<Parsed, ImportError> {
     xlsx_guard::check(bytes)?;
     let not_a_file = |e: calamine::XlsxError| ImportError::NotAFile(format!("the workbook cannot be read: {e}"));
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(not_a_file)?;
@@ -26,7 +33,7 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
         .ok_or_else(|| ImportError::NotAFile("the workbook has no worksheet".into()))?;
     let mut cells = wb.worksheet_cells_reader(&sheet).map_err(not_a_file)?;
 
-    let mut st = State { out: Parsed::default(), mapping: None, scanned: 0, first_header: None, max_rows };
+    let mut st = State { out: Parsed::default(), mapping: None, scanned: 0, first_header: None, limits };
     let mut row: Vec<String> = Vec::new();
     let mut row_errors: Vec<(u32, String)> = Vec::new(); // (column, message) of the current row
     let mut current: Option<u32> = None;
@@ -47,6 +54,18 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
         let c = c as usize;
         if row.len() <= c {
             row.resize(c + 1, String::new());
+        }
+        // A shared string is stored once and may be referenced by every cell: refuse a value
+        // over its column's cap here, before it is copied.
+        if let Some(s) = text_ref(cell.get_value())
+            && over_cap(s, st.cap(c))
+        {
+            row[c].clear();
+            match st.mapping.as_ref().filter(|m| m.is_mapped(c)) {
+                Some(m) => row_errors.push((c as u32, m.too_long(c))),
+                None => row[c].push_str(OVER_CAP_MARK),
+            }
+            continue;
         }
         match cell.get_value() {
             DataRef::Error(e) => row_errors.push((c as u32, format!("the cell holds an Excel error ({e})"))),
@@ -69,15 +88,20 @@ pub(super) fn parse(bytes: &[u8], max_rows: usize) -> Result<Parsed, ImportError
     Ok(st.out)
 }
 
-struct State {
+struct State<'l> {
     out: Parsed,
     mapping: Option<Mapping>,
     scanned: usize,
     first_header: Option<ImportError>,
-    max_rows: usize,
+    limits: &'l ImportLimits,
 }
 
-impl State {
+impl State<'_> {
+    /// Most characters a cell of column `c` may hold.
+    fn cap(&self, c: usize) -> usize {
+        self.mapping.as_ref().map_or(HEADER_CAP, |m| m.cap(c))
+    }
+
     /// One complete spreadsheet row (1-based `n`); clears the buffers for the next.
     fn row(&mut self, n: usize, cells: &mut [String], errors: &mut Vec<(u32, String)>) -> Result<(), ImportError> {
         let result = self.row_inner(n, cells, errors);
@@ -92,7 +116,7 @@ impl State {
                 return Ok(());
             }
             let headers: Vec<String> = cells.iter().map(|h| h.trim().to_owned()).collect();
-            let m = Mapping::new(&headers);
+            let m = Mapping::new(&headers, self.limits);
             if m.recognised() > 0 {
                 self.mapping = Some(m);
             } else {
@@ -110,16 +134,30 @@ impl State {
             return Ok(()); // empty row (maybe formatted): not a row of data
         }
         // Rows that fail to read count too: the limit is on the file, not on what succeeds.
-        if self.out.rows.len() + self.out.errors.len() == self.max_rows {
-            return Err(ImportError::TooManyRows { max: self.max_rows });
+        let max_rows = self.limits.max_rows;
+        if self.out.row_count() == max_rows {
+            return Err(ImportError::TooManyRows { max: max_rows });
         }
         if let Some((col, message)) = error {
             let column = map.column_label(*col as usize);
-            self.out.errors.push(RowError { row: n, column, message: message.clone() });
-        } else if let Some((input, group_names)) = map.build(cells.len(), |i| cells[i].as_str()) {
-            self.out.rows.push(ParsedRow { row: n, input, group_names });
+            self.out.reject(n, [(column, message.clone())]);
+        } else if let Some(built) = map.build(cells.len(), |i| cells[i].as_str()) {
+            if built.errors.is_empty() {
+                self.out.keep(ParsedRow { row: n, input: built.input, group_names: built.groups }, self.limits)?;
+            } else {
+                self.out.reject(n, built.errors);
+            }
         }
         Ok(())
+    }
+}
+
+/// The text a cell refers to, when it is text (shared strings included).
+fn text_ref<'a>(v: &'a DataRef<'_>) -> Option<&'a str> {
+    match v {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s),
+        DataRef::SharedString(s) => Some(s),
+        _ => None,
     }
 }
 
@@ -146,6 +184,10 @@ fn text_of(v: &DataRef<'_>, is_1904: bool, out: &mut String) {
 /// "000-000-0000"): the mask with literals unquoted, `0` and `#` as digit places. Formats
 /// with decimals, thousands separators, dates, colours or several sections are not masks.
 fn digit_mask(code: &str) -> Option<String> {
+    // A mask is applied to every number of its style: a long one would be copied per cell.
+    if code.len() > MAX_MASK_LEN {
+        return None;
+    }
     let (mut out, mut chars, mut zeros) = (String::new(), code.chars(), 0);
     while let Some(c) = chars.next() {
         match c {
@@ -389,13 +431,13 @@ mod tests {
         ws.write_string(1, 0, "A").unwrap();
         let f = Format::new().set_num_format("00 00 00 00 00");
         ws.write_number_with_format(1, 1, 612345678.0, &f).unwrap();
-        let p = parse(&wb.save_to_buffer().unwrap(), 10).unwrap();
+        let p = parse(&wb.save_to_buffer().unwrap(), &ImportLimits::rows(10)).unwrap();
         assert_eq!(p.rows[0].input.mobile.as_deref(), Some("06 12 34 56 78"));
     }
 
     #[test]
     fn template_reads_back_as_one_row() {
-        let p = parse(&template_xlsx(), 10).unwrap();
+        let p = parse(&template_xlsx(), &ImportLimits::rows(10)).unwrap();
         assert!(p.errors.is_empty() && p.warnings.is_empty(), "{p:?}");
         assert_eq!(p.rows.len(), 1);
         assert_eq!(p.rows[0].row, 2);

@@ -21,4 +21,4 @@ pub use names::{
     validate_channel, validate_group_name, validate_list_name,
 };
 pub use time::Timestamp;
-pub use validate::{FieldErrors, Limits, is_email, is_http_url};
+pub use validate::{FieldErrors, Limits, MAX_GROUP_NAME_CHARS, group_name, is_email, is_http_url};

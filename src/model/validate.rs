@@ -20,6 +20,21 @@ impl Default for Limits {
     }
 }
 
+/// Longest group name, in characters.
+pub const MAX_GROUP_NAME_CHARS: usize = 120;
+
+/// A group name as `POST /groups` and the importers accept it: trimmed, 1 to
+/// [`MAX_GROUP_NAME_CHARS`] characters, no control characters. Returns the trimmed name or why not.
+/// The length is checked on bytes first, so a 9 MB name costs nothing to refuse.
+pub fn group_name(name: &str) -> Result<&str, String> {
+    let n = name.trim();
+    // A cheap bound first, so a 9 MB cell is not scanned; then the one rule of `model::names`.
+    if n.len() > MAX_GROUP_NAME_CHARS * 4 {
+        return Err(format!("is longer than {MAX_GROUP_NAME_CHARS} characters"));
+    }
+    super::names::name_problem(n, MAX_GROUP_NAME_CHARS, true).map_or(Ok(n), Err)
+}
+
 const PHONE_CHARS: &str = "0123456789+-(). /#*,;xXpPwWextEXT";
 
 pub(super) fn validate_fields(f: ContactFields, limits: &Limits) -> Result<ContactFields, FieldErrors> {
@@ -140,6 +155,16 @@ pub fn is_http_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_names() {
+        assert_eq!(group_name("  Paris "), Ok("Paris"));
+        assert_eq!(group_name(&"é".repeat(120)).map(str::len), Ok(240));
+        assert!(group_name(&"é".repeat(121)).unwrap_err().contains("longer than 120"));
+        assert!(group_name(&"x".repeat(9 << 20)).unwrap_err().contains("longer than 120"));
+        assert_eq!(group_name(" \t "), Err("is required".into()));
+        assert_eq!(group_name("a\u{7}b"), Err("contains control characters".into()));
+    }
 
     #[test]
     fn emails() {

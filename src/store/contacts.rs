@@ -43,6 +43,8 @@ pub struct ImportOutcome {
     pub skipped: usize,
     /// Rows refused while writing: (row, field, reason).
     pub errors: Vec<(usize, String, String)>,
+    /// Rows refused by the batch (row number, reason), e.g. a new group over the list's limit.
+    pub refused: Vec<(usize, String)>,
 }
 
 pub(crate) fn contact_key(list: ListId, id: ContactId) -> (u128, u128) {
@@ -288,8 +290,11 @@ impl OrgStore {
         Ok(keys)
     }
 
-    /// Write one batch of validated import rows in one transaction: unknown groups are created,
-    /// duplicates follow `policy`. `keys` (from [`Self::duplicate_keys`]) is updated as rows land.
+    /// Write one batch of validated import rows in one transaction: unknown groups are created
+    /// (as `POST /groups` would: same name rule, at most `max_groups` per list, else the row is
+    /// refused), duplicates follow `policy`. `keys` (from [`Self::duplicate_keys`]) is updated as
+    /// rows land. `after` writes in the same transaction, just before the commit (the job's
+    /// counts, so that they are exactly what is committed).
     #[allow(clippy::too_many_arguments)]
     pub fn import_batch(
         &self,
@@ -299,7 +304,9 @@ impl OrgStore {
         policy: DuplicatePolicy,
         keys: &mut HashMap<String, ContactId>,
         max_contacts: usize,
+        max_groups: usize,
         now: Timestamp,
+        after: &mut dyn FnMut(&redb::WriteTransaction, &ImportOutcome) -> StoreResult<()>,
     ) -> StoreResult<ImportOutcome> {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
@@ -308,7 +315,8 @@ impl OrgStore {
         let mut new_groups = Vec::new();
         let mut new_keys = Vec::new();
         // Rights are checked per row kind inside this transaction: an update needs Modify, a new
-        // contact or group needs Add. A refusal aborts the batch before anything is committed.
+        // contact needs Add (a refusal aborts the batch before anything is committed), a new
+        // group needs Add (the row is refused).
         let (txn, l) = self.begin_list_write(actor, list, Need::Read)?;
         let rights = Rights::of(&l, actor)?;
         {
@@ -322,32 +330,50 @@ impl OrgStore {
             let mut t = txn.open_table(CONTACTS)?;
             let mut count = idx.read().len();
             let mut added = 0i64;
-            for row in rows {
+            let mut group_count = by_name.len();
+            'rows: for row in rows {
                 let mut fields = row.fields;
-                for name in row.group_names {
-                    let name = name.trim().to_owned();
-                    if name.is_empty() || name.chars().count() > 120 {
-                        continue;
-                    }
-                    let gid = match by_name.get(&name.to_lowercase()) {
-                        Some(g) => *g,
-                        None => {
-                            rights.require(Need::Add)?;
-                            let g = Group {
-                                id: GroupId::new_random(),
-                                name: name.clone(),
-                                created_at: now,
-                                created_by: actor.display.clone(),
-                            };
-                            groups.insert((lk, g.id.as_u128()), encode(&g).as_slice())?;
-                            by_name.insert(name.to_lowercase(), g.id);
-                            new_groups.push((g.id, g.name));
-                            g.id
+                // Resolve first, create after: a refused row creates no group.
+                let mut new_names: Vec<&str> = Vec::new();
+                for name in &row.group_names {
+                    let Ok(name) = crate::model::group_name(name) else { continue };
+                    match by_name.get(&name.to_lowercase()) {
+                        Some(g) => {
+                            if !fields.groups.contains(g) {
+                                fields.groups.push(*g);
+                            }
                         }
-                    };
-                    if !fields.groups.contains(&gid) {
-                        fields.groups.push(gid);
+                        None if !rights.add => {
+                            out.refused.push((
+                                row.row,
+                                format!("the group \"{name}\" does not exist and you are not allowed to add groups"),
+                            ));
+                            continue 'rows;
+                        }
+                        None if group_count + new_names.len() >= max_groups => {
+                            out.refused.push((
+                                row.row,
+                                format!(
+                                    "the group \"{name}\" cannot be created: a list holds at most {max_groups} groups"
+                                ),
+                            ));
+                            continue 'rows;
+                        }
+                        None => new_names.push(name),
                     }
+                }
+                for name in new_names {
+                    let g = Group {
+                        id: GroupId::new_random(),
+                        name: name.to_owned(),
+                        created_at: now,
+                        created_by: actor.display.clone(),
+                    };
+                    groups.insert((lk, g.id.as_u128()), encode(&g).as_slice())?;
+                    by_name.insert(name.to_lowercase(), g.id);
+                    new_groups.push((g.id, g.name));
+                    group_count += 1;
+                    fields.groups.push(g.id);
                 }
                 fields.groups.sort();
                 let dup =
@@ -415,6 +441,7 @@ impl OrgStore {
             }
             Self::add_to_count(&txn, list, added)?;
         }
+        after(&txn, &out)?;
         txn.commit()?;
         let mut w = idx.write();
         for (g, name) in &new_groups {

@@ -7,6 +7,7 @@
 mod codec;
 mod contacts;
 mod groups;
+mod jobs;
 mod keys;
 mod lists;
 mod records;
@@ -17,6 +18,7 @@ mod users;
 pub use codec::{CodecError, Record, decode, encode};
 pub use contacts::{ContactPage, DuplicatePolicy, ImportOutcome, ImportRow};
 pub use groups::GroupWithCount;
+pub use jobs::{JobRecord, put_job_in};
 pub use keys::{ApiKeyRecord, NewApiKey};
 pub use registry::{OrgGuard, Registry};
 pub use rights::{Need, Rights};
@@ -196,6 +198,9 @@ impl OrgStore {
             txn.open_table(GROUPS)?;
             txn.open_table(API_KEYS)?;
             txn.open_table(COUNTS)?;
+            // Added after schema 1 without a version bump: a missing table is simply created.
+            txn.open_table(jobs::JOBS)?;
+            txn.open_table(jobs::JOB_ERRORS)?;
         }
         txn.commit()?;
         Ok(())
