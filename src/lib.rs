@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -158,11 +159,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Backups made on request (admin socket) and on schedule run one at a time.
+    let backups = Arc::new(tokio::sync::Mutex::new(()));
+    let admin = backup::socket::AdminSocket::start(state.clone(), backups.clone());
+    let scheduled = backup::schedule::Scheduler::start(state.clone(), backups);
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = match state.config.server.tls.clone() {
         Some(tls) => tls::serve(listener, app, &tls, state.config.server.shutdown_grace_secs, shutdown).await,
         None => axum::serve(listener, app).with_graceful_shutdown(shutdown).await,
     };
+    if let Some(a) = admin {
+        a.stop();
+    }
+    if let Some(s) = scheduled {
+        s.stop(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
+    }
     state.jobs.wait_idle(Duration::from_secs(state.config.server.shutdown_grace_secs)).await;
     let closed = state.registry.close_idle();
     tracing::info!(closed, "databases closed");
