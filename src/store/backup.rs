@@ -108,7 +108,9 @@ fn open_exclusive(path: &Path) -> Result<redb::Database, CopyError> {
     match redb::Database::open(path) {
         Ok(db) => Ok(db),
         Err(redb::DatabaseError::DatabaseAlreadyOpen) => Err(CopyError::InUse(path.to_owned())),
-        Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))) => Err(io_err(path)(e)),
+        Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))) if e.kind() != io::ErrorKind::InvalidData => {
+            Err(io_err(path)(e))
+        }
         Err(e) => Err(CopyError::Invalid { path: path.to_owned(), why: e.to_string() }),
     }
 }
@@ -166,5 +168,46 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => File::open(dir)?.sync_all(),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::OrgId;
+
+    fn org() -> OrgId {
+        OrgId::parse("6e5a1c1e-4b1d-4c1f-9a55-0c0a7e1d2b01").unwrap()
+    }
+
+    #[test]
+    fn a_copy_is_checked_private_and_replaces_nothing_on_failure() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("org.redb");
+        let store = OrgStore::open(org(), &src, 1 << 20).unwrap();
+        let dest = dir.path().join("copy.redb");
+        let c = store.backup_to(&dest).unwrap();
+        assert_eq!(c, CopiedDb { bytes: std::fs::metadata(&dest).unwrap().len(), schema_version: SCHEMA_VERSION });
+        assert_eq!(std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!temp_path(&dest).exists());
+        // The server holds the source: another open of it is "in use", the copy is not.
+        assert!(matches!(ensure_not_open(&src), Err(CopyError::InUse(_))));
+        ensure_not_open(&dest).unwrap();
+        assert!(matches!(backup_closed(&src, &dir.path().join("x.redb")), Err(CopyError::InUse(_))));
+        drop(store);
+        let again = dir.path().join("closed.redb");
+        assert_eq!(backup_closed(&src, &again).unwrap().schema_version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.redb");
+        std::fs::write(&junk, b"not a database at all").unwrap();
+        let dest = dir.path().join("copy.redb");
+        let r = backup_closed(&junk, &dest);
+        assert!(matches!(r, Err(CopyError::Invalid { .. })), "{r:?}");
+        assert!(!dest.exists() && !temp_path(&dest).exists(), "nothing left behind");
     }
 }
