@@ -34,7 +34,7 @@ token() {
     sed 's/.*"access_token":"\([^"]*\)".*/\1/'
 }
 elapsed() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
-json_field() { sed "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/"; }
+json_field() { python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 echo "disk: $(df -h "$WORK" | awk 'NR==2{print $1" ("$2")"}')"
@@ -44,7 +44,7 @@ awk -v n="$PER_ORG" 'BEGIN {
   print "Full Name,Email,Company,Job Title,Mobile,Business Phone,City,Notes,Groups";
   for (i = 0; i < n; i++)
     printf "Person %d Lastname%d,person%d@example.com,Company %d,Engineer,+33 6 %02d %02d %02d %02d,+33 1 40 %02d %02d %02d,City %d,Met at the trade fair in %d,Crew %d;Region %d\n",
-      i, i, i, i % 500, i % 100, i / 100 % 100, i % 97, i % 89, i % 83, i % 79, i % 300, 2000 + i % 25, i % 20, i % 7
+      i, i, i, i % 500, i % 100, int(i / 100) % 100, i % 97, i % 89, i % 83, i % 79, i % 73, i % 300, 2000 + i % 25, i % 20, i % 7
 }' > "$WORK/contacts.csv"
 
 mkdir -p "$DIR"
@@ -58,7 +58,10 @@ for i in $(seq 1 "$ORGS"); do
     -d '{"name":"Contacts"}' | json_field id)
   job=$(curl -s -XPOST "$URL/api/v1/lists/$list/imports" -H "authorization: Bearer $tok" \
     -H 'content-type: text/csv' --data-binary @"$WORK/contacts.csv" | json_field id)
-  until curl -s "$URL/api/v1/jobs/$job" -H "authorization: Bearer $tok" | grep -q '"status":"succeeded"'; do
+  while :; do
+    status=$(curl -s "$URL/api/v1/jobs/$job" -H "authorization: Bearer $tok" | json_field status)
+    [ "$status" = succeeded ] && break
+    [ "$status" = failed ] && { echo "import failed" >&2; exit 1; }
     sleep 0.2
   done
 done
@@ -95,7 +98,7 @@ backups_until() { # take backups back to back until the file $1 exists; print ea
     n=$((n + 1))
     local s; s=$(date +%s.%N)
     "$BIN" backup --data-dir "$DIR" --out "$WORK/loop-$n" >/dev/null
-    echo "  backup $n (server running): $(elapsed "$s") s"
+    elapsed "$s" >> "$WORK/loop.times"; echo >> "$WORK/loop.times"
     rm -rf "$WORK/loop-$n"
   done
 }
@@ -110,13 +113,14 @@ backups_until "$WORK/stop" & LOOP=$!
 echo "  wrk -t2 -c16 -d${DURATION}s: $(wrk -t2 -c16 -d"${DURATION}s" --latency -s "$WORK/me.lua" "$URL/api/v1/me" | summary)"
 echo "  one connection: $(probe "$DURATION")"
 touch "$WORK/stop"; wait $LOOP
+echo "  (meanwhile $(awk 'NF { n++; t += $1; if ($1 > m) m = $1 } END { printf "%d backups, %.1f s each on average, %.1f s the longest", n, t / n, m }' "$WORK/loop.times"))"
 
 s=$(date +%s.%N)
-"$BIN" backup --data-dir "$DIR" --out "$WORK/online"
+"$BIN" backup --data-dir "$DIR" --out "$WORK/online" >/dev/null
 echo "backup of the running server, idle: $(elapsed "$s") s, $(du -sb "$WORK/online" | cut -f1) bytes"
 stop
 s=$(date +%s.%N)
-"$BIN" backup --data-dir "$DIR" --out "$WORK/offline"
+"$BIN" backup --data-dir "$DIR" --out "$WORK/offline" >/dev/null
 echo "backup of the stopped server: $(elapsed "$s") s, $(du -sb "$WORK/offline" | cut -f1) bytes"
 s=$(date +%s.%N)
 "$BIN" restore --data-dir "$WORK/restored" --from "$WORK/online" >/dev/null
