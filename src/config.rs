@@ -36,6 +36,7 @@ pub struct Config {
     pub log: LogConfig,
     pub api_keys: ApiKeysConfig,
     pub metrics: MetricsConfig,
+    pub backup: BackupConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -311,6 +312,81 @@ pub struct MetricsConfig {
     pub listen: Option<SocketAddr>,
 }
 
+/// Scheduled backups, taken by the server itself (off while `dir` is empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// Where scheduled backups go, one timestamped folder each; empty = no scheduled backups.
+    pub dir: PathBuf,
+    /// Time between two scheduled backups.
+    pub interval: Interval,
+    /// How many scheduled backups to keep; older ones are removed after a successful backup.
+    pub keep: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { dir: PathBuf::new(), interval: Interval(std::time::Duration::from_secs(24 * 3600)), keep: 7 }
+    }
+}
+
+/// A duration written with its unit: `"90s"`, `"30m"`, `"6h"`, `"1d"` (a bare number is seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval(pub std::time::Duration);
+
+impl Interval {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n: u64 = s[..digits].parse().ok()?;
+        let unit = match s[digits..].trim() {
+            "" | "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        Some(Self(std::time::Duration::from_secs(n.checked_mul(unit)?)))
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0.as_secs();
+        match s {
+            0 => f.write_str("0s"),
+            _ if s.is_multiple_of(86_400) => write!(f, "{}d", s / 86_400),
+            _ if s.is_multiple_of(3600) => write!(f, "{}h", s / 3600),
+            _ if s.is_multiple_of(60) => write!(f, "{}m", s / 60),
+            _ => write!(f, "{s}s"),
+        }
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Secs(u64),
+            Text(String),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Secs(n) => return Ok(Self(std::time::Duration::from_secs(n))),
+            Raw::Text(t) => t,
+        };
+        Self::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a duration such as \"90s\", \"30m\", \"6h\" or \"1d\""))
+        })
+    }
+}
+
 /// Values given on the command line; they win over everything else.
 #[derive(Clone, Debug, Default)]
 pub struct CliOverrides {
@@ -432,6 +508,14 @@ impl Config {
         {
             return bad("auth.mode = \"oidc\" needs auth.oidc.issuer and auth.oidc.audience");
         }
+        if !self.backup.dir.as_os_str().is_empty() {
+            if self.backup.interval.0.as_secs() == 0 {
+                return bad("backup.interval must be at least 1s");
+            }
+            if self.backup.keep == 0 {
+                return bad("backup.keep must be at least 1");
+            }
+        }
         Ok(())
     }
 
@@ -497,6 +581,22 @@ mod tests {
         let mut c = Config::default();
         c.auth.entra.client_secret = Secret("hunter2".into());
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn backup_interval_takes_a_unit_and_names_a_bad_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "[backup]\ndir = \"/b\"\ninterval = \"6h\"\nkeep = 3\n");
+        let l = load(Some(&p), &[], &CliOverrides::default()).unwrap();
+        assert_eq!(l.config.backup.interval.0.as_secs(), 6 * 3600);
+        let env = vec![("CONTACTPRO_BACKUP__INTERVAL".to_owned(), "90".to_owned())];
+        assert_eq!(load(Some(&p), &env, &CliOverrides::default()).unwrap().config.backup.interval.0.as_secs(), 90);
+        let p = write(dir.path(), "[backup]\ninterval = \"6 weeks\"\n");
+        let err = load(Some(&p), &[], &CliOverrides::default()).err().unwrap().to_string();
+        assert!(err.contains("interval") && err.contains("6 weeks"), "{err}");
+        let p = write(dir.path(), "[backup]\ndir = \"/b\"\nkeep = 0\n");
+        let err = load(Some(&p), &[], &CliOverrides::default()).err().unwrap().to_string();
+        assert!(err.contains("backup.keep"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod cancel;
 pub mod clock;
 pub mod config;
@@ -206,6 +207,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let cfg = &state.config.server;
+    // Backups made on request (admin socket) and on schedule run one at a time.
+    let backups = Arc::new(tokio::sync::Mutex::new(()));
+    let admin = backup::socket::AdminSocket::start(state.clone(), backups.clone());
+    let scheduled = backup::schedule::Scheduler::start(state.clone(), backups);
     let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Rate-limit state of API keys and client addresses is pruned so it stays bounded.
     let pruner = {
@@ -255,6 +260,12 @@ pub async fn serve(
     if let Some(m) = metrics_server {
         metrics_handle.graceful_shutdown(Some(grace));
         let _ = m.await;
+    }
+    if let Some(a) = admin {
+        a.stop();
+    }
+    if let Some(s) = scheduled {
+        s.stop(Duration::from_secs(cfg.shutdown_grace_secs)).await;
     }
     state.jobs.wait_idle(Duration::from_secs(cfg.shutdown_grace_secs)).await;
     let closed = state.registry.close_idle();

@@ -1,4 +1,4 @@
-//! The contactpro command line: serve (default), demo, org list|delete, teams-app, openapi.
+//! The contactpro command line: serve (default), demo, org list|delete, backup, restore, teams-app, openapi.
 
 use clap::{Args, Parser, Subcommand};
 use contactpro::config::{self, AuthMode, CliOverrides, LogFormat};
@@ -42,6 +42,11 @@ enum Command {
     Openapi,
     /// Write the Teams app package (manifest and icons, zipped) to upload in Teams.
     TeamsApp(TeamsAppArgs),
+    /// Back up every organization and the key files into a new folder (a running server on the
+    /// data directory makes the copies itself).
+    Backup(BackupArgs),
+    /// Put a backup back into the data directory (the server must be stopped).
+    Restore(RestoreArgs),
     /// Manage organizations stored in the data directory.
     Org {
         #[command(subcommand)]
@@ -66,6 +71,23 @@ struct TeamsAppArgs {
     /// Accept an http:// public URL (Teams itself only loads https; for local experiments).
     #[arg(long)]
     allow_http: bool,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The folder to create for the backup (must not exist, or be empty).
+    #[arg(long, value_name = "BACKUP_DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// A folder written by `contactpro backup` or a scheduled backup.
+    #[arg(long, value_name = "BACKUP_DIR")]
+    from: PathBuf,
+    /// Restore only this organization (its tenant id); default: every organization and the key files.
+    #[arg(long, value_name = "TID")]
+    org: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -116,6 +138,8 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Org { command }) => org_command(&loaded.config, command),
+        Some(Command::Backup(args)) => backup_command(&loaded.config, &args),
+        Some(Command::Restore(args)) => restore_command(&loaded.config, &args),
         _ => run_server(loaded.config, demo),
     }
 }
@@ -289,6 +313,76 @@ fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+fn backup_command(cfg: &config::Config, args: &BackupArgs) -> ExitCode {
+    use contactpro::backup;
+    let dir = &cfg.storage.data_dir;
+    if !dir.join("orgs").is_dir() {
+        eprintln!("contactpro: {} is not a contactpro data directory (it has no orgs folder)", dir.display());
+        return ExitCode::FAILURE;
+    }
+    let started = std::time::Instant::now();
+    let now = clock::system().now();
+    let result = match backup::socket::connect(dir) {
+        Ok(Some(server)) => {
+            println!("a server is running on {}: it copies each organization between two writes", dir.display());
+            backup::socket::backup_via_server(server, dir, &args.out, now)
+        }
+        Ok(None) => backup::backup_closed_dir(dir, &args.out, now),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => {
+            println!(
+                "backup written to {}: {} organizations, {} bytes, {:.1} s",
+                args.out.display(),
+                m.orgs.len(),
+                m.total_bytes(),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("contactpro: backup failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn restore_command(cfg: &config::Config, args: &RestoreArgs) -> ExitCode {
+    let only = match &args.org {
+        Some(tid) => match contactpro::model::OrgId::parse(tid) {
+            Some(o) => Some(o),
+            None => {
+                eprintln!("contactpro: {tid:?} is not a lowercase GUID");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let dir = &cfg.storage.data_dir;
+    match contactpro::backup::restore::restore(dir, &args.from, only.as_ref()) {
+        Ok(r) => {
+            for o in &r.orgs {
+                println!("restored organization {o}");
+            }
+            for k in &r.keys {
+                println!("restored {}", dir.join(k).display());
+            }
+            for o in &r.untouched {
+                println!("organization {o} is not in the backup: left as it is");
+            }
+            for w in &r.warnings {
+                eprintln!("contactpro: warning: {w}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("contactpro: restore refused: {e}");
+            ExitCode::FAILURE
         }
     }
 }

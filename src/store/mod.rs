@@ -4,6 +4,7 @@
 //! updated by the same call, after the commit and before it returns, under the organization's
 //! write lock, so the index applies commits in commit order and a read after a write never misses it.
 
+pub mod backup;
 mod codec;
 mod contacts;
 mod groups;
@@ -28,7 +29,7 @@ use crate::search::ListIndex;
 use parking_lot::{Mutex, RwLock};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The schema version this code writes. Bump it and add a step to `migrate` when tables change.
@@ -136,8 +137,11 @@ impl Actor {
 pub struct OrgStore {
     org: OrgId,
     db: redb::Database,
+    /// The database file (backups copy it).
+    path: PathBuf,
     /// Serialises writers with index updates (redb already allows one writer; this also covers
-    /// the index update that follows the commit).
+    /// the index update that follows the commit). Every `begin_write` .. `commit` holds it, so
+    /// a backup holding it copies the file between transactions (see `backup.rs`).
     write_lock: Mutex<()>,
     /// One cell per list, so building one list's index does not block the organization's others.
     indexes: Mutex<HashMap<ListId, IndexCell>>,
@@ -165,7 +169,8 @@ impl OrgStore {
             }
             builder.open(path)?
         };
-        let store = Self { org, db, write_lock: Mutex::new(()), indexes: Mutex::new(HashMap::new()) };
+        let store =
+            Self { org, db, path: path.to_owned(), write_lock: Mutex::new(()), indexes: Mutex::new(HashMap::new()) };
         store.migrate()?;
         Ok(store)
     }
