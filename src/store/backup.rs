@@ -58,10 +58,11 @@ impl OrgStore {
     pub fn backup_to(&self, dest: &Path) -> StoreResult<CopiedDb> {
         let tmp = temp_path(dest);
         let copied = {
+            // Only the copy itself needs the writers held; the fsync of the copy comes after.
             let _w = self.write_lock.lock();
-            copy_synced(&self.path, &tmp)
+            copy_file(&self.path, &tmp)
         };
-        Ok(finish(copied, &tmp, dest)?)
+        Ok(finish(copied.and_then(|f| sync(f, &tmp)), &tmp, dest)?)
     }
 }
 
@@ -71,8 +72,9 @@ impl OrgStore {
 pub fn backup_closed(src: &Path, dest: &Path) -> Result<CopiedDb, CopyError> {
     let db = open_exclusive(src)?;
     let tmp = temp_path(dest);
-    let copied = copy_synced(src, &tmp);
+    let copied = copy_file(src, &tmp);
     drop(db);
+    let copied = copied.and_then(|f| sync(f, &tmp));
     finish(copied, &tmp, dest)
 }
 
@@ -134,21 +136,24 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     opts.open(path)
 }
 
-/// Copy `src` to the new file `tmp` and fsync it. On Linux `io::copy` between files is a
-/// `copy_file_range`: the kernel copies, no user-space buffer.
-fn copy_synced(src: &Path, tmp: &Path) -> Result<u64, CopyError> {
+/// Copy `src` to the new file `tmp`. On Linux `io::copy` between files is a `copy_file_range`:
+/// the kernel copies, no user-space buffer.
+fn copy_file(src: &Path, tmp: &Path) -> Result<File, CopyError> {
     let _ = std::fs::remove_file(tmp); // left by an interrupted earlier attempt
     let mut from = File::open(src).map_err(io_err(src))?;
     let mut to = create_private(tmp).map_err(io_err(tmp))?;
-    let n = io::copy(&mut from, &mut to).map_err(io_err(tmp))?;
-    to.sync_all().map_err(io_err(tmp))?;
-    Ok(n)
+    io::copy(&mut from, &mut to).map_err(io_err(tmp))?;
+    Ok(to)
+}
+
+fn sync(f: File, path: &Path) -> Result<(), CopyError> {
+    f.sync_all().map_err(io_err(path))
 }
 
 /// Check the temporary copy, fsync what the check repaired, rename it into place, fsync the
 /// directory. Whatever fails, the temporary file is removed.
-fn finish(copied: Result<u64, CopyError>, tmp: &Path, dest: &Path) -> Result<CopiedDb, CopyError> {
-    let done = copied.and_then(|_| {
+fn finish(copied: Result<(), CopyError>, tmp: &Path, dest: &Path) -> Result<CopiedDb, CopyError> {
+    let done = copied.and_then(|()| {
         let schema_version = verify_copy(tmp)?;
         let f = File::open(tmp).map_err(io_err(tmp))?;
         f.sync_all().map_err(io_err(tmp))?;
