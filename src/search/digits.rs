@@ -22,6 +22,39 @@ pub(crate) fn prefix_keys(w: &str) -> (u64, u64) {
     (lo, hi)
 }
 
+/// A run of digits to find anywhere inside packed keys (see `phone_key`): compared nibble-wise
+/// at each position; key nibbles past the number's end are 0 and never match a digit.
+pub(crate) struct Run {
+    pattern: u64,
+    mask: u64,
+    positions: u32,
+}
+
+impl Run {
+    /// None unless `w` has 1 to 16 digits.
+    pub fn new(w: &str) -> Option<Self> {
+        let n = w.len();
+        if !(1..=MAX_DIGITS).contains(&n) || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let bits = 4 * n as u32;
+        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        Some(Self { pattern: phone_key(w) >> (64 - bits), mask, positions: (MAX_DIGITS - n) as u32 + 1 })
+    }
+
+    #[inline]
+    pub fn found_in(&self, key: u64) -> bool {
+        let mut k = key;
+        for _ in 0..self.positions {
+            if k & self.mask == self.pattern {
+                return true;
+            }
+            k >>= 4;
+        }
+        false
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct DigitTokens {
     keys: Vec<u64>,
@@ -97,6 +130,14 @@ impl DigitTokens {
         self.docs = docs;
         self.pending.retain(|e| keep(e.1));
         self.pending.iter_mut().for_each(|e| e.1 = remap[e.1 as usize]);
+    }
+
+    /// Docs with a token containing the run (may include dead docs; unsorted).
+    pub fn containing(&self, run: &Run) -> Vec<u32> {
+        let mut out: Vec<u32> =
+            self.keys.iter().zip(&self.docs).filter(|(k, _)| run.found_in(**k)).map(|(_, d)| *d).collect();
+        out.extend(self.pending.iter().filter(|e| run.found_in(e.0)).map(|e| e.1));
+        out
     }
 
     pub fn heap_bytes(&self) -> usize {
