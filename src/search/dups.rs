@@ -9,6 +9,7 @@
 //!   a small company, neighbours in name order and in reversed-name order in a large one
 //!   (sorted neighbourhood: O(n * window) instead of O(n²)).
 //!   A pair already joined by e-mail or phone also gets "name" when the names are similar.
+//!
 //! Clusters are the connected components (union-find); each says which reasons joined it.
 
 use super::fold::{fold, phone_digits};

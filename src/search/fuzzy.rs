@@ -37,6 +37,10 @@ impl<'w> Near<'w> {
         if n <= k {
             return true;
         }
+        // Every prefix of a token shorter than the word minus the budget is too far.
+        if t.len() + k < n {
+            return false;
+        }
         let [pp, prev, cur] = &mut self.rows;
         for (j, c) in prev.iter_mut().enumerate() {
             *c = j;

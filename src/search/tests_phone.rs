@@ -135,9 +135,7 @@ fn digits_are_matched_as_written_without_region_or_parse() {
 
 #[test]
 fn a_phone_query_does_not_match_a_postal_code() {
-    let mut addr = Address::default();
-    addr.postal_code = "06150".into();
-    addr.street = "15 rue de la Paix".into();
+    let addr = Address { postal_code: "06150".into(), street: "15 rue de la Paix".into(), ..Default::default() };
     let postal = contact(1, ContactFields { full_name: "Postal".into(), address: addr, ..Default::default() });
     let phone = contact(
         2,
