@@ -228,3 +228,18 @@ fn canonical_forms() {
     assert_eq!(us.canonical("(555) 123-4567 x89").as_deref(), Some("15551234567"));
     assert!(Region::new("XX").is_none());
 }
+
+/// The README's examples on the demo book (300 contacts of `seed::generate`, region FR as in demo mode).
+#[test]
+fn readme_examples_on_the_demo_data() {
+    let rows = crate::seed::generate(300, 0x5eed, &[]);
+    let with_0615: Vec<String> =
+        rows.iter().filter(|f| f.mobile.starts_with("+33 6 15")).map(|f| f.mobile.clone()).collect();
+    let contacts: Vec<_> = rows.into_iter().enumerate().map(|(i, f)| contact(i as u128 + 1, f)).collect();
+    let ix = ListIndex::build_in(region("FR"), contacts, []);
+    let r = ix.query(&Query { q: "0615".into(), limit: 1000, ..Default::default() });
+    assert!(!with_0615.is_empty(), "the demo data has a mobile +33 6 15 ...");
+    assert!(r.total >= with_0615.len(), "0615 finds the {} demo mobiles starting +33 6 15", with_0615.len());
+    let r = ix.query(&Query { q: "clemnt".into(), ..Default::default() });
+    assert!(r.fuzzy && r.total > 0, "a typo of Clément finds Clément");
+}
