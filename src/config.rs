@@ -37,6 +37,7 @@ pub struct Config {
     pub api_keys: ApiKeysConfig,
     pub metrics: MetricsConfig,
     pub backup: BackupConfig,
+    pub search: SearchConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -387,6 +388,26 @@ impl<'de> Deserialize<'de> for Interval {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// ISO 3166 region whose dialling rules read phone numbers written nationally ("FR": "06 15..."
+    /// is "+33 6 15..."). Empty: digits are matched as written; demo mode then uses "FR", the
+    /// region of its sample data.
+    pub default_region: String,
+}
+
+impl SearchConfig {
+    /// The region to read phone numbers with (checked by `Config::check`).
+    pub fn region(&self, mode: AuthMode) -> Option<crate::search::phone::Region> {
+        match (self.default_region.trim(), mode) {
+            ("", AuthMode::Demo) => crate::search::phone::Region::new("FR"),
+            ("", _) => None,
+            (r, _) => crate::search::phone::Region::new(r),
+        }
+    }
+}
+
 /// Values given on the command line; they win over everything else.
 #[derive(Clone, Debug, Default)]
 pub struct CliOverrides {
@@ -507,6 +528,12 @@ impl Config {
         if self.auth.mode == AuthMode::Oidc && (self.auth.oidc.issuer.is_empty() || self.auth.oidc.audience.is_empty())
         {
             return bad("auth.mode = \"oidc\" needs auth.oidc.issuer and auth.oidc.audience");
+        }
+        let region = self.search.default_region.trim();
+        if !region.is_empty() && crate::search::phone::Region::new(region).is_none() {
+            return Err(ConfigError::Invalid(format!(
+                "search.default_region {region:?} is not a region code with phone numbering rules (e.g. \"FR\", \"US\")"
+            )));
         }
         if !self.backup.dir.as_os_str().is_empty() {
             if self.backup.interval.0.as_secs() == 0 {

@@ -98,6 +98,8 @@ impl AppState {
             AuthMode::Oidc => auth::providers::oidc(&config.auth.oidc, &http, clock.clone(), leeway, keys)
                 .map_err(StartError::Auth)?,
         };
+        // Indexes built from now on read phone numbers with this region's rules.
+        search::phone::set_default_region(config.search.region(config.auth.mode));
         let registry = Arc::new(Registry::new(
             dir,
             config.storage.max_open_orgs,

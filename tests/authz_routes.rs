@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("PUT", "/api/v1/lists/{list}/contacts/{id}", Kind::ContactsWrite),
     ("DELETE", "/api/v1/lists/{list}/contacts/{id}", Kind::ContactsWrite),
     ("PATCH", "/api/v1/lists/{list}/contacts/{id}", Kind::ContactsWrite),
+    ("GET", "/api/v1/lists/{list}/duplicates", Kind::ListRead),
     ("GET", "/api/v1/lists/{list}/export", Kind::ListRead),
     ("GET", "/api/v1/lists/{list}/groups", Kind::ListRead),
     ("POST", "/api/v1/lists/{list}/groups", Kind::ListWrite),

@@ -131,6 +131,8 @@ pub struct ContactPageView {
     /// Counts per first letter over the search and group filter (not the letter filter).
     #[schema(value_type = BTreeMap<String, usize>)]
     letters: BTreeMap<char, usize>,
+    /// True when `q` matched nothing as typed and these are results for similar words (typos).
+    fuzzy: bool,
 }
 
 /// Search, filter, sort and page a list's contacts.
@@ -147,7 +149,14 @@ pub async fn list_contacts(
     let (query, page, per_page) = params.to_query()?;
     let store = org(&state, c.access()).await?;
     let r = blocking(move || Ok(store.query_contacts(list, &query)?)).await?;
-    Ok(axum::Json(ContactPageView { items: r.items, total: r.total, page, per_page, letters: r.letters }))
+    Ok(axum::Json(ContactPageView {
+        items: r.items,
+        total: r.total,
+        page,
+        per_page,
+        letters: r.letters,
+        fuzzy: r.fuzzy,
+    }))
 }
 
 fn etag(c: &Contact) -> HeaderValue {

@@ -4,6 +4,7 @@
 
 mod connector;
 mod contacts;
+mod duplicates;
 mod export_stream;
 mod groups;
 mod io;
@@ -32,6 +33,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(lists::routes())
         .merge(contacts::routes())
         .merge(groups::routes())
+        .merge(duplicates::routes())
         .merge(keys::routes())
         .route("/api/v1/connector/swagger.json", axum::routing::get(connector::swagger))
         .layer(DefaultBodyLimit::max(json_limit))

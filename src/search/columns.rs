@@ -389,7 +389,8 @@ fn cmp_bytes_empty_last(a: &[u8], b: &[u8]) -> Ordering {
 
 impl Columns {
     /// Appends the sort values of `c` as doc number `self.len()`; returns its folded name's letter slot.
-    pub fn push(&mut self, c: &Contact) -> usize {
+    /// `mobile`: the digits the mobile sorts by (its canonical form when it parses, see `phone`).
+    pub fn push(&mut self, c: &Contact, mobile: &str) -> usize {
         let f = &c.fields;
         let name = fold(&f.full_name);
         self.ids.push(c.id);
@@ -398,7 +399,7 @@ impl Columns {
         let (local, domain) = split_email(&f.email);
         self.email_local.push(&local);
         self.email_domain.push(self.domains.intern(&domain));
-        self.mobile.push(phone_key(&fold(&f.mobile)));
+        self.mobile.push(phone_key(mobile));
         self.updated.push(c.updated_at.0);
         self.job.push(self.jobs.intern(&fold(&f.job_title)));
         self.company.push(self.companies.intern(&fold(&f.company)));
@@ -417,6 +418,11 @@ impl Columns {
 
     pub fn email(&self, doc: u32) -> Email<'_> {
         Email { local: self.email_local.get(doc), domain: self.domains.get(self.email_domain.get(doc as usize)) }
+    }
+
+    /// Every doc's mobile key, by doc number.
+    pub fn mobile_keys(&self) -> &[u64] {
+        &self.mobile
     }
 
     /// The mobile's `phone_key` (0 = no digits).

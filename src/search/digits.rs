@@ -22,6 +22,66 @@ pub(crate) fn prefix_keys(w: &str) -> (u64, u64) {
     (lo, hi)
 }
 
+/// A run of digits to find anywhere inside packed keys (see `phone_key`): compared nibble-wise
+/// at each position; key nibbles past the number's end are 0 and never match a digit.
+pub(crate) struct Run {
+    pattern: u64,
+    mask: u64,
+    positions: u32,
+    /// The run's first three digits' nibbles, each repeated over a whole u64 (filter, below).
+    first: [u64; 3],
+}
+
+const NIBBLE_LOW: u64 = 0x1111_1111_1111_1111;
+const NIBBLE_HIGH: u64 = 0x8888_8888_8888_8888;
+
+/// The high bit of every zero nibble of `x` set (and possibly of a nibble above a zero one:
+/// a filter may over-report, never under-report).
+#[inline]
+fn zero_nibbles(x: u64) -> u64 {
+    x.wrapping_sub(NIBBLE_LOW) & !x & NIBBLE_HIGH
+}
+
+impl Run {
+    /// None unless `w` has 1 to 16 digits.
+    pub fn new(w: &str) -> Option<Self> {
+        let n = w.len();
+        if !(1..=MAX_DIGITS).contains(&n) || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let bits = 4 * n as u32;
+        let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let key = phone_key(w);
+        let nib = |j: usize| if j < n { ((key >> (60 - 4 * j)) & 0xF) * NIBBLE_LOW } else { 0 };
+        Some(Self {
+            pattern: key >> (64 - bits),
+            mask,
+            positions: (MAX_DIGITS - n) as u32 + 1,
+            first: [nib(0), nib(1), nib(2)],
+        })
+    }
+
+    #[inline]
+    pub fn found_in(&self, key: u64) -> bool {
+        // Filter: positions where the first three digits line up, all positions at once
+        // (SWAR); most numbers stop here, the rest are checked exactly.
+        if self.positions <= 14 {
+            let [a, b, c] = self.first;
+            if zero_nibbles(key ^ a) & (zero_nibbles(key ^ b) << 4) & (zero_nibbles(key ^ c) << 8) == 0 {
+                return false;
+            }
+        }
+        let mut k = key;
+        for _ in 0..self.positions {
+            if k & self.mask == self.pattern {
+                return true;
+            }
+            k >>= 4;
+        }
+        false
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct DigitTokens {
     keys: Vec<u64>,
@@ -99,7 +159,45 @@ impl DigitTokens {
         self.pending.iter_mut().for_each(|e| e.1 = remap[e.1 as usize]);
     }
 
+    /// Docs with a token containing the run (may include dead docs; unsorted).
+    pub fn containing(&self, run: &Run) -> Vec<u32> {
+        let mut out: Vec<u32> =
+            self.keys.iter().zip(&self.docs).filter(|(k, _)| run.found_in(**k)).map(|(_, d)| *d).collect();
+        out.extend(self.pending.iter().filter(|e| run.found_in(e.0)).map(|e| e.1));
+        out
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.keys.capacity() * 8 + self.docs.capacity() * 4 + self.pending.capacity() * 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SWAR filter never hides a run that a plain substring search finds.
+    #[test]
+    fn runs_match_substring_search() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let len = 1 + (next() % 16) as usize;
+            let s: String = (0..len).map(|_| char::from(b'0' + (next() % 4) as u8)).collect();
+            let at = (next() as usize) % len;
+            let n = 1 + (next() as usize) % (len - at).min(8);
+            let inside = s[at..at + n].to_owned();
+            let other: String = (0..n).map(|_| char::from(b'0' + (next() % 4) as u8)).collect();
+            let key = phone_key(&s);
+            for w in [&inside, &other] {
+                let run = Run::new(w).unwrap_or_else(|| panic!("{w}"));
+                assert_eq!(run.found_in(key), s.contains(w.as_str()), "{w} in {s}");
+            }
+        }
     }
 }

@@ -105,6 +105,12 @@ pub(crate) fn phone_key(s: &str) -> u64 {
     key
 }
 
+/// The digits a phone field is indexed and sorted by: its canonical form in `region` when it
+/// parses (see `phone`), else its digits as written.
+pub(crate) fn phone_digits(s: &str, region: Option<&super::phone::Region>) -> String {
+    region.and_then(|r| r.canonical(s)).unwrap_or_else(|| fold(s).chars().filter(char::is_ascii_digit).collect())
+}
+
 /// Collects the distinct search tokens of a contact's fields into a reusable buffer.
 ///
 /// A field contributes the words of `fold(field)` (joined: "oneil", "annedupontacmefr") and of
@@ -152,20 +158,36 @@ impl Tokens {
         self.push_words(start);
     }
 
-    /// Adds a phone field: its words plus all its digits as one token.
-    pub fn add_phone(&mut self, s: &str) {
+    /// Adds a phone field: its words plus its digits as one token, `digits` (the canonical
+    /// form of the number, see `phone_digits`).
+    pub fn add_phone(&mut self, s: &str, digits: &str) {
         if s.is_empty() {
             return;
         }
         self.add_text(s);
         let start = self.buf.len();
-        let folded = fold(s);
-        self.buf.extend(folded.chars().filter(char::is_ascii_digit));
+        self.buf.push_str(digits);
         let end = self.buf.len();
         if end > start {
             self.spans.push((start as u32, end as u32));
         }
         self.buf.push(' ');
+    }
+
+    /// Adds an e-mail: its words, plus the domain and each of its parent domains run together
+    /// ("mail.tailspin.example" -> "mailtailspinexample", "tailspinexample"), so that a domain
+    /// typed with its dots finds everyone at it (the labels are words already).
+    pub fn add_email(&mut self, s: &str) {
+        self.add_text(s);
+        let Some((_, domain)) = s.rsplit_once('@') else { return };
+        let mut rest = domain;
+        while let Some((_, parent)) = rest.split_once('.') {
+            let start = self.buf.len();
+            fold_impl(rest, false, &mut self.buf);
+            self.buf.push(' ');
+            self.push_words(start);
+            rest = parent;
+        }
     }
 
     /// Sorts and deduplicates, then yields each distinct token once.

@@ -9,11 +9,13 @@
 use super::SortKey;
 use super::columns::Columns;
 use super::digits::{DigitTokens, MAX_DIGITS, is_long_digits};
-use super::fold::{Tokens, fold, fold_split, phone_key};
+use super::fold::{Tokens, fold, fold_split, phone_digits, phone_key};
 use super::perm::Perm;
+use super::phone::Region;
 use crate::model::{Contact, ContactId, GroupId};
 use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 pub(super) const LETTERS: usize = 27;
 /// Precomputed single-character prefixes: 'a'..='z', '0'..='9'.
@@ -67,6 +69,8 @@ pub struct ListIndex {
     pub(super) bulk: bool,
     /// Paging strategy: None = cheapest; tests force Some(true) = walk, Some(false) = select.
     pub(super) force_walk: Option<bool>,
+    /// Dialling rules for phone numbers written nationally (see `phone`); None: digits as written.
+    pub(super) region: Option<Arc<Region>>,
 }
 
 impl Default for ListIndex {
@@ -95,7 +99,13 @@ impl ListIndex {
             merge_min: 512,
             bulk: false,
             force_walk: None,
+            region: None,
         }
+    }
+
+    /// An empty index whose phone numbers are read with `region`'s dialling rules.
+    pub fn new_in(region: Option<Arc<Region>>) -> Self {
+        Self { region, ..Self::new() }
     }
 
     /// Bulk build: adds every contact, then sorts each permutation once (O(n log n)) instead
@@ -104,7 +114,16 @@ impl ListIndex {
         contacts: impl IntoIterator<Item = Contact>,
         group_names: impl IntoIterator<Item = (GroupId, String)>,
     ) -> Self {
-        let mut ix = Self::new();
+        Self::build_in(None, contacts, group_names)
+    }
+
+    /// [`ListIndex::build`] with phone numbers read with `region`'s dialling rules.
+    pub fn build_in(
+        region: Option<Arc<Region>>,
+        contacts: impl IntoIterator<Item = Contact>,
+        group_names: impl IntoIterator<Item = (GroupId, String)>,
+    ) -> Self {
+        let mut ix = Self::new_in(region);
         ix.bulk = true;
         for c in contacts {
             ix.add_doc(&c);
@@ -194,21 +213,24 @@ impl ListIndex {
 
     fn add_doc(&mut self, c: &Contact) -> u32 {
         let d = self.cols.len() as u32;
-        let slot = self.cols.push(c);
+        let f = &c.fields;
+        let region = self.region.as_deref();
+        let mobile_digits = phone_digits(&f.mobile, region);
+        let slot = self.cols.push(c, &mobile_digits);
         self.live.insert(d);
         self.letters[slot].insert(d);
-        let f = &c.fields;
         let tok = &mut self.scratch;
         tok.clear();
-        for s in [&f.full_name, &f.job_title, &f.company, &f.department, &f.notes, &f.email] {
+        for s in [&f.full_name, &f.job_title, &f.company, &f.department, &f.notes] {
             tok.add_text(s);
         }
+        tok.add_email(&f.email);
         let a = &f.address;
         for s in [&a.street, &a.city, &a.postal_code, &a.state, &a.country] {
             tok.add_text(s);
         }
-        tok.add_phone(&f.phone);
-        tok.add_phone(&f.mobile);
+        tok.add_phone(&f.phone, &phone_digits(&f.phone, region));
+        tok.add_phone(&f.mobile, &mobile_digits);
         // Tokens found through the e-mail and mobile sort permutations (see `word_docs`):
         // any token equal to them is covered there, whatever field it came from. Those and
         // the long digit tokens are "deferred": they are looked up only for words longer than

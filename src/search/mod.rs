@@ -20,12 +20,19 @@
 
 mod columns;
 mod digits;
+pub mod dups;
 mod fold;
+mod fuzzy;
 mod index;
 mod perm;
+pub mod phone;
 mod query;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_dups;
+#[cfg(test)]
+mod tests_phone;
 #[cfg(test)]
 mod tests_prop;
 
@@ -116,4 +123,7 @@ pub struct QueryResult {
     /// Counts per rail letter ('A'..='Z', '#') over q + group, ignoring the letter filter;
     /// only non-zero letters are present.
     pub letters: BTreeMap<char, usize>,
+    /// True when q matched nothing as typed and these results come from the typo-tolerant
+    /// retry (see `fuzzy`).
+    pub fuzzy: bool,
 }

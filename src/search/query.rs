@@ -1,7 +1,8 @@
 //! Query execution: word lookups, filters, rail counts, paging.
 
-use super::digits::{MAX_DIGITS, prefix_keys};
+use super::digits::{MAX_DIGITS, Run, prefix_keys};
 use super::fold::{fold, letter_slot, slot_letter};
+use super::fuzzy::{Near, fuzzy_budget};
 use super::index::{LETTERS, ListIndex, SHORT, is_digits, prefix1_slot};
 use super::perm::top_k;
 use super::{GroupFilter, Order, Query, QueryResult, SortKey};
@@ -67,8 +68,100 @@ impl ListIndex {
         if groups.is_empty() { base } else { Cow::Owned(std::iter::once(base.as_ref()).chain(groups).union()) }
     }
 
-    /// Live docs matching all `words` and the group filter, with their rail counts.
-    fn matches(&self, words: &[&str], group: Option<GroupFilter>) -> (Cow<'_, RoaringBitmap>, [u64; LETTERS]) {
+    /// Docs matching one query term (dead docs included).
+    fn term_docs(&self, t: &Term<'_>, fuzzy: bool) -> Cow<'_, RoaringBitmap> {
+        match t {
+            Term::Phone(raw, d) => Cow::Owned(self.phone_docs(raw, d)),
+            Term::Word(w) => {
+                let mut bm = self.word_docs(w);
+                if is_digits(w) && w.len() >= 2 {
+                    // A number typed nationally or internationally: its canonical forms too,
+                    // and runs inside numbers.
+                    let forms = self.region.as_deref().map(|r| r.query_forms(w)).unwrap_or_default();
+                    for f in &forms {
+                        *bm.to_mut() |= self.word_docs(f).as_ref();
+                    }
+                    if w.len() >= MIN_RUN {
+                        *bm.to_mut() |= self.digit_runs(w);
+                    }
+                }
+                if fuzzy && fuzzy_budget(w) > 0 {
+                    *bm.to_mut() |= self.fuzzy_docs(w);
+                }
+                bm
+            }
+        }
+    }
+
+    /// Docs having a number token (see `number_prefix`) that starts with one of the canonical
+    /// forms of the digits `d`, or that contains `d`.
+    fn phone_docs(&self, raw: &str, d: &str) -> RoaringBitmap {
+        let mut forms = vec![d.to_owned()];
+        if let Some(r) = self.region.as_deref() {
+            forms.extend(r.phone_query_forms(raw, d));
+        }
+        let mut docs = Vec::new();
+        for f in forms.iter().filter(|f| f.len() > SHORT && f.len() <= MAX_DIGITS) {
+            self.number_prefix(f, &mut docs);
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let mut bm = RoaringBitmap::from_sorted_iter(docs).unwrap_or_default();
+        if d.len() >= MIN_RUN {
+            bm |= self.digit_runs(d);
+        }
+        bm
+    }
+
+    /// Docs with a number token (an all-digit token of 6-16 digits, or the mobile's digits)
+    /// starting with the digits `w` (at most 16).
+    fn number_prefix(&self, w: &str, out: &mut Vec<u32>) {
+        let cols = &self.cols;
+        let (lo, hi) = prefix_keys(w);
+        let mobile = &self.perms[SortKey::Mobile.slot()];
+        out.extend(mobile.range(|d| cols.mobile(d).wrapping_sub(1) < lo - 1, |d| (lo..=hi).contains(&cols.mobile(d))));
+        self.digits.prefix(w, out);
+    }
+
+    /// Docs with a number token containing the digits `w` anywhere (a scan of the packed keys:
+    /// ~1 ns per number and position, no memory; see docs/PERFORMANCE-search.md).
+    fn digit_runs(&self, w: &str) -> RoaringBitmap {
+        let Some(run) = Run::new(w) else { return RoaringBitmap::new() };
+        let mut docs: Vec<u32> = self.digits.containing(&run);
+        for (d, &k) in self.cols.mobile_keys().iter().enumerate() {
+            if run.found_in(k) {
+                docs.push(d as u32);
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        RoaringBitmap::from_sorted_iter(docs).unwrap_or_default()
+    }
+
+    /// Docs having a term, or a group name word, within the word's edit budget of `w` (as a
+    /// prefix: "clemnt" is one edit from "clement"'s prefix "clemen"). A bounded scan of the
+    /// term dictionary: it runs only when a query finds nothing.
+    fn fuzzy_docs(&self, w: &str) -> RoaringBitmap {
+        let k = fuzzy_budget(w);
+        let mut near = Near::new(w.as_bytes(), k);
+        let mut sets: Vec<&RoaringBitmap> =
+            self.terms.iter().filter(|(t, _)| near.prefix_within(t.as_bytes())).map(|(_, bm)| bm).collect();
+        sets.extend(
+            self.groups
+                .values()
+                .filter(|g| g.tokens.iter().any(|t| near.prefix_within(t.as_bytes())))
+                .map(|g| &g.members),
+        );
+        sets.into_iter().union()
+    }
+
+    /// Live docs matching all `terms` and the group filter, with their rail counts.
+    fn matches(
+        &self,
+        terms: &[Term<'_>],
+        group: Option<GroupFilter>,
+        fuzzy: bool,
+    ) -> (Cow<'_, RoaringBitmap>, [u64; LETTERS]) {
         let mut counts = [0u64; LETTERS];
         // Rail counts by reading each match's letter byte: O(|m|), sequential since m iterates
         // in doc order. (roaring's array-array intersection_len merges both arrays, so 27 of
@@ -78,14 +171,14 @@ impl ListIndex {
                 counts[self.cols.letter_slot(d)] += 1;
             }
         };
-        if words.is_empty() && group.is_none() {
+        if terms.is_empty() && group.is_none() {
             counts.iter_mut().zip(&self.letters).for_each(|(n, bm)| *n = bm.len());
             return (Cow::Borrowed(&self.live), counts);
         }
         // A lone 1-character word (the first keystroke of search-as-you-type, up to every doc):
         // the exact prefix1 bitmap and its maintained counts, plus the members of groups whose
         // name matches that lack such a token themselves.
-        if let ([w], None) = (words, group)
+        if let ([Term::Word(w)], None) = (terms, group)
             && w.len() == 1
             && let Some(s) = prefix1_slot(w.as_bytes()[0])
         {
@@ -101,7 +194,7 @@ impl ListIndex {
             extra |= &self.prefix1[s];
             return (Cow::Owned(extra), counts);
         }
-        let mut sets: Vec<Cow<'_, RoaringBitmap>> = words.iter().map(|w| self.word_docs(w)).collect();
+        let mut sets: Vec<Cow<'_, RoaringBitmap>> = terms.iter().map(|t| self.term_docs(t, fuzzy)).collect();
         match group {
             Some(GroupFilter::Group(g)) => match self.groups.get(&g) {
                 Some(e) => sets.push(Cow::Borrowed(&e.members)),
@@ -130,18 +223,14 @@ impl ListIndex {
 
     pub fn query(&self, q: &Query) -> QueryResult {
         let folded = fold(&q.q);
-        let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-        words.sort_unstable();
-        words.dedup();
-        // A word that is a prefix of another word is implied by it: skip the broader one.
-        let words: Vec<&str> = words
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| !words[i + 1..].iter().any(|o| o.starts_with(**w)))
-            .map(|(_, w)| *w)
-            .collect();
-
-        let (m, counts) = self.matches(&words, q.group);
+        let terms = terms_of(&q.q, &folded);
+        let (mut m, mut counts) = self.matches(&terms, q.group, false);
+        // Nothing found: retry with typo tolerance, if some word allows it.
+        let mut fuzzy = false;
+        if m.is_empty() && terms.iter().any(|t| matches!(t, Term::Word(w) if fuzzy_budget(w) > 0)) {
+            (m, counts) = self.matches(&terms, q.group, true);
+            fuzzy = !m.is_empty();
+        }
         let letters: BTreeMap<char, usize> = counts
             .iter()
             .enumerate()
@@ -158,7 +247,7 @@ impl ListIndex {
         };
         let total = r.len() as usize;
         let ids = self.page(&r, q).into_iter().map(|d| self.cols.ids[d as usize]).collect();
-        QueryResult { ids, total, letters }
+        QueryResult { ids, total, letters, fuzzy }
     }
 
     /// The docs of `r` on the requested page, choosing the cheaper of two strategies:
@@ -209,4 +298,45 @@ impl ListIndex {
         }
         top_k(&self.cols, q.sort, desc, r, q.offset, q.limit)
     }
+}
+
+/// Digit queries of at least this many digits also match a run inside a number ("357338" finds
+/// "06 35 73 38 82"); shorter ones would match most numbers.
+pub(crate) const MIN_RUN: usize = 4;
+
+/// One condition of a query: every term must match.
+#[derive(Debug)]
+pub(crate) enum Term<'a> {
+    /// A folded word: a prefix of a token (digit words also in their canonical phone forms).
+    Word(&'a str),
+    /// A whole query that is a phone number typed in groups ("06 15", "+33 6 15 88"), as typed
+    /// and as digits,
+    /// matched against phone numbers only (not a postal code "06150" and a house number "15").
+    Phone(&'a str, String),
+}
+
+/// True for a query made only of digits and the punctuation of phone numbers, with at least
+/// `MIN_RUN` digits in more than one group.
+pub(crate) fn phone_query(raw: &str, folded: &str) -> Option<String> {
+    let ok = raw.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "+.-()/".contains(c));
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    (ok && digits.len() >= MIN_RUN && folded.contains(' ')).then_some(digits)
+}
+
+/// The terms of a query: its folded words, or one phone number.
+pub(crate) fn terms_of<'a>(raw: &'a str, folded: &'a str) -> Vec<Term<'a>> {
+    if let Some(d) = phone_query(raw, folded) {
+        return vec![Term::Phone(raw, d)];
+    }
+    let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    // A word that is a prefix of another word is implied by it: skip the broader one (not for
+    // digit words, which also match runs inside numbers).
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| is_digits(w) || !words[i + 1..].iter().any(|o| !is_digits(o) && o.starts_with(**w)))
+        .map(|(_, w)| Term::Word(w))
+        .collect()
 }

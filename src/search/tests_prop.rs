@@ -4,12 +4,14 @@
 //! obvious: tokens are the words of `fold(field)` and of `fold(field with punctuation replaced
 //! by spaces)`, plus the digits of phone fields; every query word must prefix some token.
 
+use super::phone::Region;
 use super::tests::contact;
 use super::*;
 use crate::model::{Contact, ContactFields, ContactId, GroupId, Timestamp};
 use proptest::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 fn gid(n: u8) -> GroupId {
     GroupId::from_u128(1000 + u128::from(n))
@@ -28,7 +30,12 @@ fn digits(s: &str) -> String {
     fold(s).chars().filter(char::is_ascii_digit).collect()
 }
 
-fn ref_tokens(c: &Contact, groups: &HashMap<GroupId, String>) -> Vec<String> {
+/// A phone field's digit token: its canonical form in the region when it parses, else its digits.
+fn phone_token(s: &str, region: Option<&Region>) -> String {
+    region.and_then(|r| r.canonical(s)).unwrap_or_else(|| digits(s))
+}
+
+fn ref_tokens(c: &Contact, groups: &HashMap<GroupId, String>, region: Option<&Region>) -> Vec<String> {
     let f = &c.fields;
     let a = &f.address;
     let mut out = Vec::new();
@@ -49,8 +56,15 @@ fn ref_tokens(c: &Contact, groups: &HashMap<GroupId, String>) -> Vec<String> {
     ] {
         words_of(s, &mut out);
     }
+    // The e-mail's domain and parent domains, run together.
+    if let Some((_, domain)) = f.email.rsplit_once('@') {
+        let labels: Vec<&str> = domain.split('.').collect();
+        for i in 0..labels.len().saturating_sub(1) {
+            out.extend(fold(&labels[i..].join(".")).split(' ').filter(|w| !w.is_empty()).map(String::from));
+        }
+    }
     for p in [&f.phone, &f.mobile] {
-        let d = digits(p);
+        let d = phone_token(p, region);
         if !d.is_empty() {
             out.push(d);
         }
@@ -63,6 +77,63 @@ fn ref_tokens(c: &Contact, groups: &HashMap<GroupId, String>) -> Vec<String> {
     out
 }
 
+/// Number tokens: all-digit tokens of 6 to 16 digits, and the mobile's digits (first 16).
+fn number_tokens(c: &Contact, region: Option<&Region>) -> Vec<String> {
+    let mut out: Vec<String> = ref_tokens(c, &HashMap::new(), region)
+        .into_iter()
+        .filter(|t| (6..=16).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    let m: String = phone_token(&c.fields.mobile, region).chars().take(16).collect();
+    if !m.is_empty() {
+        out.push(m);
+    }
+    out
+}
+
+fn is_num(w: &str) -> bool {
+    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The contract of one query word (`fuzzy`: the typo-tolerant retry).
+fn word_matches(w: &str, c: &Contact, groups: &HashMap<GroupId, String>, region: Option<&Region>, fuzzy: bool) -> bool {
+    let toks = ref_tokens(c, groups, region);
+    if toks.iter().any(|t| t.starts_with(w)) {
+        return true;
+    }
+    if is_num(w) && w.len() >= 2 {
+        let forms = region.map(|r| r.query_forms(w)).unwrap_or_default();
+        if forms.iter().any(|f| toks.iter().any(|t| t.starts_with(f.as_str()))) {
+            return true;
+        }
+        if (4..=16).contains(&w.len()) && number_tokens(c, region).iter().any(|t| t.contains(w)) {
+            return true;
+        }
+    }
+    let k = match w.len() {
+        _ if !w.bytes().all(|b| b.is_ascii_lowercase()) => 0,
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    };
+    if fuzzy && k > 0 {
+        // Every token but the e-mail's run-together form (kept out of the term dictionary).
+        let email_word = fold(&c.fields.email).split(' ').next().unwrap_or_default().to_owned();
+        return toks.iter().filter(|t| **t != email_word).any(|t| {
+            (0..=t.len()).any(|n| super::fuzzy::distance_within(w.as_bytes(), &t.as_bytes()[..n], k).is_some())
+        });
+    }
+    false
+}
+
+/// A query of digits in several groups ("06 15"): phone numbers only.
+fn phone_matches(raw: &str, d: &str, c: &Contact, region: Option<&Region>) -> bool {
+    let nums = number_tokens(c, region);
+    let mut forms = vec![d.to_owned()];
+    forms.extend(region.map(|r| r.phone_query_forms(raw, d)).unwrap_or_default());
+    forms.iter().filter(|f| (4..=16).contains(&f.len())).any(|f| nums.iter().any(|t| t.starts_with(f.as_str())))
+        || ((4..=16).contains(&d.len()) && nums.iter().any(|t| t.contains(d)))
+}
+
 fn empty_last(a: &str, b: &str) -> Ordering {
     match (a.is_empty(), b.is_empty()) {
         (false, false) => a.cmp(b),
@@ -70,7 +141,7 @@ fn empty_last(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn ref_cmp(key: SortKey, a: &Contact, b: &Contact) -> Ordering {
+fn ref_cmp(key: SortKey, a: &Contact, b: &Contact, region: Option<&Region>) -> Ordering {
     let (x, y) = (&a.fields, &b.fields);
     let primary = match key {
         SortKey::FullName => Ordering::Equal,
@@ -79,7 +150,7 @@ fn ref_cmp(key: SortKey, a: &Contact, b: &Contact) -> Ordering {
         SortKey::Department => empty_last(&fold(&x.department), &fold(&y.department)),
         SortKey::Email => empty_last(&fold(&x.email), &fold(&y.email)),
         SortKey::Mobile => {
-            let d = |s: &str| digits(s).chars().take(16).collect::<String>();
+            let d = |s: &str| phone_token(s, region).chars().take(16).collect::<String>();
             empty_last(&d(&x.mobile), &d(&y.mobile))
         }
         SortKey::UpdatedAt => a.updated_at.cmp(&b.updated_at),
@@ -87,20 +158,41 @@ fn ref_cmp(key: SortKey, a: &Contact, b: &Contact) -> Ordering {
     primary.then_with(|| empty_last(&fold(&x.full_name), &fold(&y.full_name))).then_with(|| a.id.cmp(&b.id))
 }
 
-fn reference(contacts: &BTreeMap<ContactId, Contact>, groups: &HashMap<GroupId, String>, q: &Query) -> QueryResult {
-    let words: Vec<String> = fold(&q.q).split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
-    let matches: Vec<&Contact> = contacts
-        .values()
-        .filter(|c| {
-            let toks = ref_tokens(c, groups);
-            words.iter().all(|w| toks.iter().any(|t| t.starts_with(w.as_str())))
-        })
-        .filter(|c| match q.group {
-            None => true,
-            Some(GroupFilter::NoGroup) => c.fields.groups.is_empty(),
-            Some(GroupFilter::Group(g)) => c.fields.groups.contains(&g),
-        })
-        .collect();
+fn reference_in(
+    region: Option<&Region>,
+    contacts: &BTreeMap<ContactId, Contact>,
+    groups: &HashMap<GroupId, String>,
+    q: &Query,
+) -> QueryResult {
+    let folded = fold(&q.q);
+    let mut words: Vec<String> = folded.split(' ').filter(|w| !w.is_empty()).map(String::from).collect();
+    // A word implied by a longer word of the query is dropped (it matters only for typos).
+    let all = words.clone();
+    words.retain(|w| is_num(w) || !all.iter().any(|o| o != w && !is_num(o) && o.starts_with(w.as_str())));
+    let phone_chars = q.q.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "+.-()/".contains(c));
+    let d: String = q.q.chars().filter(char::is_ascii_digit).collect();
+    let phone = (phone_chars && d.len() >= 4 && folded.contains(' ')).then_some(d);
+    let select = |fuzzy: bool| -> Vec<&Contact> {
+        contacts
+            .values()
+            .filter(|c| match &phone {
+                Some(d) => phone_matches(&q.q, d, c, region),
+                None => words.iter().all(|w| word_matches(w, c, groups, region, fuzzy)),
+            })
+            .filter(|c| match q.group {
+                None => true,
+                Some(GroupFilter::NoGroup) => c.fields.groups.is_empty(),
+                Some(GroupFilter::Group(g)) => c.fields.groups.contains(&g),
+            })
+            .collect()
+    };
+    let mut matches = select(false);
+    let mut fuzzy = false;
+    let can_retry = phone.is_none() && words.iter().any(|w| w.len() >= 5 && w.bytes().all(|b| b.is_ascii_lowercase()));
+    if matches.is_empty() && can_retry {
+        matches = select(true);
+        fuzzy = !matches.is_empty();
+    }
     let mut letters = BTreeMap::new();
     for c in &matches {
         *letters.entry(letter_of(&c.fields.full_name)).or_insert(0) += 1;
@@ -108,12 +200,12 @@ fn reference(contacts: &BTreeMap<ContactId, Contact>, groups: &HashMap<GroupId, 
     let mut page: Vec<&Contact> =
         matches.into_iter().filter(|c| q.letter.is_none_or(|l| letter_of(&c.fields.full_name) == l)).collect();
     page.sort_by(|a, b| {
-        let o = ref_cmp(q.sort, a, b);
+        let o = ref_cmp(q.sort, a, b, region);
         if q.order == Order::Desc { o.reverse() } else { o }
     });
     let total = page.len();
     let ids = page.into_iter().skip(q.offset).take(q.limit).map(|c| c.id).collect();
-    QueryResult { ids, total, letters }
+    QueryResult { ids, total, letters, fuzzy }
 }
 
 /// Short strings over an alphabet with accents, case and punctuation, so that folding
@@ -124,7 +216,21 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn phone() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!["0", "6", "1", " ", ".", "-", "+"]), 0..8).prop_map(|v| v.concat())
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(vec!["0", "6", "1", " ", ".", "-", "+"]), 0..8)
+            .prop_map(|v| v.concat()),
+        // Realistic French numbers, national or international, with separators.
+        (
+            prop::sample::select(vec!["06 ", "+33 6 ", "0033 6 ", "+33 (0)6 ", "01.", "+44 20 "]),
+            prop::collection::vec(prop::sample::select(vec!["1", "0", "6", "5"]), 6..10),
+            prop::sample::select(vec!["", " ", "-"])
+        )
+            .prop_map(|(p, d, sep)| format!("{p}{}", d.join(sep))),
+    ]
+}
+
+fn arb_region() -> impl Strategy<Value = Option<Arc<Region>>> {
+    prop_oneof![Just(None), Just(Region::new("FR").map(Arc::new))]
 }
 
 fn arb_contact() -> impl Strategy<Value = Contact> {
@@ -164,7 +270,16 @@ fn arb_query() -> impl Strategy<Value = Query> {
             prop::sample::select(vec!["a", "é", "ss", "o", "oa", "b", "0", "6", "06", "1", " ", "'", "-"]),
             1..5
         )
-        .prop_map(|v| v.concat())
+        .prop_map(|v| v.concat()),
+        // Phone numbers typed in groups, national or international.
+        prop::collection::vec(
+            prop::sample::select(vec!["06", "6", "15", "0", "1", "5", "+33", "0033", " ", " ", "."]),
+            1..6
+        )
+        .prop_map(|v| v.concat()),
+        // Longer words (typo tolerance applies from 5 letters).
+        prop::collection::vec(prop::sample::select(vec!["a", "b", "o", "ab", "ba", "oo"]), 3..7)
+            .prop_map(|v| v.concat())
     ];
     let letter = prop::option::of(prop::sample::select(vec!['A', 'B', 'E', 'O', 'S', 'L', '#', 'Z']));
     let group = prop_oneof![
@@ -208,34 +323,37 @@ proptest! {
 
     #[test]
     fn build_then_query_matches_reference(
+        region in arb_region(),
         contacts in prop::collection::vec(arb_contact(), 0..25),
         names in prop::collection::vec(text(), 3),
         queries in prop::collection::vec(arb_query(), 1..8),
     ) {
         let groups: HashMap<GroupId, String> = names.iter().enumerate().map(|(i, n)| (gid(i as u8), n.clone())).collect();
         let by_id: BTreeMap<ContactId, Contact> = contacts.iter().map(|c| (c.id, c.clone())).collect();
-        let ix = ListIndex::build(contacts, groups.clone());
+        let r = region.as_deref();
+        let ix = ListIndex::build_in(region.clone(), contacts, groups.clone());
         prop_assert_eq!(ix.len(), by_id.len());
         for q in &queries {
-            prop_assert_eq!(ix.query(q), reference(&by_id, &groups, q), "{:?}", q);
+            prop_assert_eq!(ix.query(q), reference_in(r, &by_id, &groups, q), "{:?}", q);
         }
         // Both paging strategies must agree with the reference.
         for force in [true, false] {
-            let ix = ListIndex::build(by_id.values().cloned(), groups.clone()).with_thresholds(1024, 512, Some(force));
+            let ix = ListIndex::build_in(region.clone(), by_id.values().cloned(), groups.clone()).with_thresholds(1024, 512, Some(force));
             for q in &queries {
-                prop_assert_eq!(ix.query(q), reference(&by_id, &groups, q), "walk={} {:?}", force, q);
+                prop_assert_eq!(ix.query(q), reference_in(r, &by_id, &groups, q), "walk={} {:?}", force, q);
             }
         }
     }
 
     #[test]
     fn updates_then_query_match_reference(
+        region in arb_region(),
         ops in prop::collection::vec(arb_op(), 0..40),
         queries in prop::collection::vec(arb_query(), 1..8),
         low_thresholds in any::<bool>(),
         force_walk in prop::option::of(any::<bool>()),
     ) {
-        let mut ix = ListIndex::new();
+        let mut ix = ListIndex::new_in(region.clone());
         if low_thresholds {
             ix = ix.with_thresholds(1, 0, force_walk);
         } else {
@@ -270,7 +388,7 @@ proptest! {
         }
         prop_assert_eq!(ix.len(), contacts.len());
         for q in &queries {
-            prop_assert_eq!(ix.query(q), reference(&contacts, &groups, q), "{:?}", q);
+            prop_assert_eq!(ix.query(q), reference_in(region.as_deref(), &contacts, &groups, q), "{:?}", q);
         }
     }
 }

@@ -15,6 +15,8 @@ pub struct ContactPage {
     pub items: Vec<Contact>,
     pub total: usize,
     pub letters: BTreeMap<char, usize>,
+    /// The search matched nothing as typed; these are the typo-tolerant results.
+    pub fuzzy: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -100,7 +102,19 @@ impl OrgStore {
             let s: StoredContact = decode(row?.1.value())?;
             all.push(Contact::from(s));
         }
-        Ok(Arc::new(RwLock::new(ListIndex::build(all, names))))
+        Ok(Arc::new(RwLock::new(ListIndex::build_in(crate::search::phone::default_region(), all, names))))
+    }
+
+    /// Calls `f` with every contact of a list, in id order, from one read transaction
+    /// (for whole-list passes such as duplicate detection; nothing is kept).
+    pub fn scan_contacts(&self, list: ListId, mut f: impl FnMut(Contact)) -> StoreResult<()> {
+        let txn = self.db.begin_read()?;
+        self.read_list(&txn, list)?;
+        let l = list.as_u128();
+        for row in txn.open_table(CONTACTS)?.range((l, 0)..=(l, u128::MAX))? {
+            f(Contact::from(decode::<StoredContact>(row?.1.value())?));
+        }
+        Ok(())
     }
 
     /// The number of contacts of a list, from the stored count (never builds the index).
@@ -121,7 +135,7 @@ impl OrgStore {
                 items.push(Contact::from(decode::<StoredContact>(v.value())?));
             }
         }
-        Ok(ContactPage { items, total: r.total, letters: r.letters })
+        Ok(ContactPage { items, total: r.total, letters: r.letters, fuzzy: r.fuzzy })
     }
 
     /// Every contact of the list matching `q` (no paging), for exports and group deletion.

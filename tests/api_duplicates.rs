@@ -1,0 +1,101 @@
+//! Duplicates and the search that finds what people type, over HTTP.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+fn ids(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn duplicates_are_clustered_with_their_reasons_and_stay_in_their_organization() {
+    let app = TestApp::start_with(|c| c.search.default_region = "FR".into()).await;
+    let adele = app.as_user(ADELE).await;
+    let list = adele.create_list("Suppliers").await;
+    let mut id = std::collections::HashMap::new();
+    for (key, body) in [
+        ("f1", json!({"full_name": "François Hansen", "email": "francois.hansen@contoso.example"})),
+        ("f2", json!({"full_name": "Francois Hansen", "email": "Francois.Hansen@contoso.example"})),
+        ("a1", json!({"full_name": "Adèle Kaya", "mobile": "+33 6 15 88 26 17"})),
+        ("a2", json!({"full_name": "Kaya Adele", "phone": "06 15 88 26 17"})),
+        ("c1", json!({"full_name": "Clément Dubois", "company": "Fabrikam"})),
+        ("c2", json!({"full_name": "Clement Dubios", "company": "Fabrikam"})),
+        ("c3", json!({"full_name": "Clément Dubois", "company": "Northwind"})),
+        ("x", json!({"full_name": "Søren Nordic", "email": "soren@nordic.test"})),
+    ] {
+        id.insert(key, adele.create_contact(&list, body).await["id"].as_str().unwrap().to_owned());
+    }
+    let path = format!("/api/v1/lists/{list}/duplicates");
+    let (s, v) = adele.get(&path).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["total"], 3, "{v}");
+    let clusters = v["clusters"].as_array().unwrap();
+    let expect = [
+        (["a1", "a2"], json!(["phone", "name"])),
+        (["c2", "c1"], json!(["name"])),
+        (["f1", "f2"], json!(["email", "name"])),
+    ];
+    for (c, (members, reasons)) in clusters.iter().zip(expect) {
+        let mut want: Vec<String> = members.iter().map(|m| id[m].clone()).collect();
+        let mut got = ids(&c["ids"]);
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{v}");
+        assert_eq!(c["reasons"], reasons, "{v}");
+    }
+
+    // Another member of the organization reads them too.
+    let (s, v2) = app.as_user(ALEX).await.get(&path).await;
+    assert_eq!((s, &v2), (reqwest::StatusCode::OK, &v));
+
+    // Another organization, an unknown list, a malformed id: 404, nothing leaks.
+    let (s, v) = app.as_user(NESTOR).await.get(&path).await;
+    assert_eq!(s, 404, "{v}");
+    assert!(!v.to_string().contains("Hansen"));
+    let (s, _) = adele.get("/api/v1/lists/00000000-0000-0000-0000-000000000000/duplicates").await;
+    assert_eq!(s, 404);
+    let (s, _) = adele.get("/api/v1/lists/not-an-id/duplicates").await;
+    assert!(s == 404 || s == 422, "{s}");
+    let (s, _) = app.anonymous().get(&path).await;
+    assert_eq!(s, 401);
+}
+
+#[tokio::test]
+async fn search_finds_numbers_domains_and_typos_as_typed() {
+    let app = TestApp::start_with(|c| c.search.default_region = "FR".into()).await;
+    let adele = app.as_user(ADELE).await;
+    let list = adele.create_list("Crew").await;
+    for body in [
+        json!({"full_name": "Clément Dubois", "mobile": "+33 6 15 88 26 17", "email": "clement@tailspin.example"}),
+        json!({"full_name": "Anne Petit", "mobile": "06 35 73 38 82", "address": {"postal_code": "06150", "street": "15 rue Haute"}}),
+    ] {
+        adele.create_contact(&list, body).await;
+    }
+    let q = |s: &str| format!("q={}", urlencode(s));
+    for (query, names) in [
+        ("0615", vec!["Anne Petit", "Clément Dubois"]),
+        ("06 15", vec!["Clément Dubois"]),
+        ("+33 635", vec!["Anne Petit"]),
+        ("357338", vec!["Anne Petit"]),
+        ("tailspin.example", vec!["Clément Dubois"]),
+        ("@tailspin", vec!["Clément Dubois"]),
+    ] {
+        let v = adele.search(&list, &q(query)).await;
+        let got: Vec<&str> = v["items"].as_array().unwrap().iter().map(|c| c["full_name"].as_str().unwrap()).collect();
+        assert_eq!(got, names, "{query}");
+        assert_eq!(v["fuzzy"], false, "{query}");
+    }
+    let v = adele.search(&list, &q("clemnt")).await;
+    assert_eq!(v["fuzzy"], true);
+    assert_eq!(v["items"][0]["full_name"], "Clément Dubois");
+    let v = adele.search(&list, &q("zzzzzzzz")).await;
+    assert_eq!((v["total"].as_u64(), v["fuzzy"].as_bool()), (Some(0), Some(false)));
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
