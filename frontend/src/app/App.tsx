@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { matchRoute, navigate, useLocation } from './router';
 import { useSession } from './session';
@@ -8,10 +8,13 @@ import { ConsentPage, SignInPage } from '../pages/SignInPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useT } from '../i18n';
 
-const DemoPage = lazy(() => import('../pages/DemoPage'));
-const ConfigPage = lazy(() => import('../pages/ConfigPage'));
-const ApiDocsPage = lazy(() => import('../pages/ApiDocsPage'));
-const LegalPage = lazy(() => import('../pages/LegalPage'));
+import { lazyRetry, RouteBoundary } from './resilience';
+import { ServiceBanner } from './ServiceBanner';
+
+const DemoPage = lazyRetry(() => import('../pages/DemoPage'));
+const ConfigPage = lazyRetry(() => import('../pages/ConfigPage'));
+const ApiDocsPage = lazyRetry(() => import('../pages/ApiDocsPage'));
+const LegalPage = lazyRetry(() => import('../pages/LegalPage'));
 
 const useStyles = makeStyles({
   root: {
@@ -92,7 +95,10 @@ export function App() {
   }
   return (
     <div className={s.root}>
-      <Suspense fallback={<Loading />}>{page}</Suspense>
+      <ServiceBanner />
+      <RouteBoundary key={loc.pathname}>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </RouteBoundary>
     </div>
   );
 }

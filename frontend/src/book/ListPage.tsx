@@ -1,6 +1,6 @@
 // The contact book: the content of a Teams tab (/lists/:id).
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Button, makeStyles, MessageBar, MessageBarBody, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Button, makeStyles, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
@@ -18,23 +18,34 @@ import { Pager } from './Pager';
 import { TopBar, type BookDialog } from './TopBar';
 import { useContacts, useDebounced } from './useContacts';
 import type { ContactCommand } from './ContactMenu';
+import { DialogBoundary, lazyRetry, preloadWhenIdle } from '../app/resilience';
+import { onServiceBack } from '../api/status';
+import { VisuallyHidden } from '../components/ui';
 
-const ContactDialog = lazy(() => import('./dialogs/ContactDialog'));
-const DeleteContactDialog = lazy(() => import('./dialogs/DeleteContactDialog'));
-const GroupAdminDialog = lazy(() => import('./dialogs/GroupAdminDialog'));
-const NewGroupDialog = lazy(() => import('./dialogs/NewGroupDialog'));
-const PermissionsDialog = lazy(() => import('./dialogs/PermissionsDialog'));
-const ApiKeysDialog = lazy(() => import('./dialogs/ApiKeysDialog'));
-const ImportDialog = lazy(() => import('./dialogs/ImportDialog'));
-const ExportDialog = lazy(() => import('./dialogs/ExportDialog'));
-const DisplaySettingsDialog = lazy(() => import('./dialogs/DisplaySettingsDialog'));
-const AboutDialog = lazy(() => import('./dialogs/AboutDialog'));
+const ContactDialog = lazyRetry(() => import('./dialogs/ContactDialog'));
+const DeleteContactDialog = lazyRetry(() => import('./dialogs/DeleteContactDialog'));
+const GroupAdminDialog = lazyRetry(() => import('./dialogs/GroupAdminDialog'));
+const NewGroupDialog = lazyRetry(() => import('./dialogs/NewGroupDialog'));
+const PermissionsDialog = lazyRetry(() => import('./dialogs/PermissionsDialog'));
+const ApiKeysDialog = lazyRetry(() => import('./dialogs/ApiKeysDialog'));
+const ImportDialog = lazyRetry(() => import('./dialogs/ImportDialog'));
+const ExportDialog = lazyRetry(() => import('./dialogs/ExportDialog'));
+const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsDialog'));
+const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
 
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
   body: { flex: 1, overflowY: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, position: 'relative' },
   filters: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', marginBottom: tokens.spacingVerticalM, flexWrap: 'wrap' },
-  busy: { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalL },
+  busy: {
+    position: 'sticky', top: 0, zIndex: 2, display: 'flex', justifyContent: 'center', height: 0, overflow: 'visible',
+  },
+  busyLabel: {
+    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusCircular, backgroundColor: tokens.colorNeutralBackground1, boxShadow: tokens.shadow8,
+  },
+  // Results of the previous query stay in place but dimmed, so they are never taken for the answer.
+  stale: { opacity: 0.4, pointerEvents: 'none', transitionProperty: 'opacity', transitionDuration: tokens.durationNormal, transitionDelay: '150ms' },
   center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
 });
 
@@ -88,7 +99,7 @@ export function ListPage({ listId }: { listId: string }) {
   }, [loadList, loadGroups]);
 
   // Until the list arrives, guess the mode so that contacts load in parallel with it.
-  const mode: DisplayMode = state.view ?? (list?.rights.owner ? null : localView) ?? list?.display_mode ?? localView ?? 'card';
+  const mode: DisplayMode = state.view ?? localView ?? list?.display_mode ?? 'card';
   const fields = list?.visible_fields ?? ['job_title', 'company', 'department', 'mobile', 'email'];
   const groupSections = mode === 'group' && !state.group;
   const query = !groupSections
@@ -96,9 +107,18 @@ export function ListPage({ listId }: { listId: string }) {
     : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
   const { data, loading, error } = useContacts(listId, query, reloadKey);
 
-  useEffect(() => {
-    if (error) notify.error(error);
-  }, [error, notify]);
+  // Back from offline (or a sign-in outage): load again what failed, without a click.
+  useEffect(
+    () =>
+      onServiceBack(() => {
+        setReloadKey((k) => k + 1);
+        setListError((e: unknown) => {
+          if (e && !(e instanceof ApiError)) loadList();
+          return e instanceof ApiError ? e : null;
+        });
+      }),
+    [loadList],
+  );
 
   useLayoutEffect(() => {
     if (!data) return;
@@ -106,6 +126,8 @@ export function ListPage({ listId }: { listId: string }) {
       if (!firstPaintMarked) {
         firstPaintMarked = true;
         performance.mark('cp:contacts-painted');
+        // The dialogs people open first are fetched now, so a later network drop cannot stop them.
+        preloadWhenIdle(ContactDialog, DeleteContactDialog);
       }
       performance.clearMarks('cp:results');
       performance.mark('cp:results');
@@ -118,25 +140,19 @@ export function ListPage({ listId }: { listId: string }) {
     loadList();
   }, [loadGroups, loadList]);
 
+  // The view switch is this person's choice on this device; only Display settings changes the
+  // list's default, for everybody.
   const setMode = async (m: DisplayMode) => {
     if (state.view) setState({ ...state, view: null });
-    if (list?.rights.owner) {
-      setList({ ...list, display_mode: m });
-      try {
-        setList(await api.patchList(listId, { display_mode: m }));
-      } catch (e) {
-        notify.error(e);
-      }
-    } else {
-      setLocalView(m);
-      try {
-        localStorage.setItem(`contactpro.view.${listId}`, m);
-      } catch {
-        /* ignore */
-      }
+    setLocalView(m);
+    try {
+      localStorage.setItem(`contactpro.view.${listId}`, m);
+    } catch {
+      /* ignore */
     }
   };
 
+  const closeDialog = useCallback(() => setDialog(null), []);
   const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
     if (c === 'delete') setToDelete(contact);
     else setContactDialog({ mode: c, contact });
@@ -155,8 +171,17 @@ export function ListPage({ listId }: { listId: string }) {
     return (
       <>
         <AppHeader />
-        <EmptyState icon={<ContactCard48Regular />} title={gone ? t('book.notFound') : t('common.error')} body={listError instanceof Error ? listError.message : ''}>
-          <Button onClick={() => navigate('/')}>{t('book.allLists')}</Button>
+        <EmptyState
+          icon={<ContactCard48Regular />}
+          title={gone ? t('book.notFound') : t('book.listLoadFailed')}
+          body={gone ? undefined : `${t('resilience.checkConnection')} (${listError instanceof Error ? listError.message : String(listError)})`}
+        >
+          {!gone && (
+            <Button appearance="primary" onClick={() => { setListError(null); loadList(); }}>
+              {t('common.retry')}
+            </Button>
+          )}
+          <Button appearance={gone ? 'primary' : 'secondary'} onClick={() => navigate('/')}>{t('book.allLists')}</Button>
         </EmptyState>
       </>
     );
@@ -179,8 +204,21 @@ export function ListPage({ listId }: { listId: string }) {
     setState(updateBookState(state, { q: '', letter: '', group: '' }));
   };
 
+  const failed = !!error && !loading;
   let content;
-  if (!data && loading) content = <CardSkeletons />;
+  if (failed)
+    content = (
+      <div role="alert">
+        <EmptyState
+          icon={<ContactCard48Regular />}
+          title={t('book.loadFailed')}
+          body={error instanceof ApiError && error.status < 500 ? error.message : t('resilience.checkConnection')}
+        >
+          <Button appearance="primary" onClick={() => setReloadKey((k) => k + 1)}>{t('common.retry')}</Button>
+        </EmptyState>
+      </div>
+    );
+  else if (!data && loading) content = <CardSkeletons />;
   else if (data && data.total === 0 && !filtered && !groupSections)
     content = (
       <EmptyState
@@ -245,7 +283,19 @@ export function ListPage({ listId }: { listId: string }) {
         <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />
         </div>
         <main className={s.body} aria-busy={loading}>
-          {loading && data && <Spinner size="extra-tiny" className={s.busy} aria-label={t('app.loading')} />}
+          {loading && data && (
+            <div className={s.busy}>
+              <span className={s.busyLabel} data-testid="results-loading">
+                <Spinner size="extra-tiny" aria-hidden />
+                {t('book.loadingResults')}
+              </span>
+            </div>
+          )}
+          <VisuallyHidden>
+            <span role="status" aria-live="polite" data-testid="results-count">
+              {data && !loading && !failed ? (data.total === 1 ? t('book.totalOne') : t('book.total', { count: data.total })) : ''}
+            </span>
+          </VisuallyHidden>
           {state.group && (
             <div className={s.filters}>
               <Subtitle2>{groupName ?? ''}</Subtitle2>
@@ -260,9 +310,11 @@ export function ListPage({ listId }: { listId: string }) {
               </Tag>
             </div>
           )}
-          {content}
+          <div className={loading && data ? s.stale : undefined} data-stale={loading && data ? '' : undefined}>
+            {content}
+          </div>
         </main>
-        {!groupSections && data && data.total > 0 && (
+        {!groupSections && !failed && data && data.total > 0 && (
           <Pager
             total={data.total}
             page={state.page}
@@ -272,13 +324,9 @@ export function ListPage({ listId }: { listId: string }) {
           />
         )}
       </div>
-      {error instanceof ApiError && error.status >= 500 && (
-        <MessageBar intent="error">
-          <MessageBarBody>{error.message}</MessageBarBody>
-        </MessageBar>
-      )}
       <Suspense fallback={null}>
         {contactDialog && (
+          <DialogBoundary onClose={() => setContactDialog(null)}>
           <ContactDialog
             listId={listId}
             list={list}
@@ -295,8 +343,10 @@ export function ListPage({ listId }: { listId: string }) {
             }}
             onGroupsChanged={loadGroups}
           />
+          </DialogBoundary>
         )}
         {toDelete && (
+          <DialogBoundary onClose={() => setToDelete(null)}>
           <DeleteContactDialog
             listId={listId}
             contact={toDelete}
@@ -307,15 +357,16 @@ export function ListPage({ listId }: { listId: string }) {
               reload();
             }}
           />
+          </DialogBoundary>
         )}
-        {dialog === 'newGroup' && <NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} />}
-        {dialog === 'groups' && <GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} />}
-        {dialog === 'permissions' && <PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
-        {dialog === 'apikeys' && <ApiKeysDialog list={list} onClose={() => setDialog(null)} />}
-        {dialog === 'import' && <ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} />}
-        {dialog === 'export' && <ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} />}
-        {dialog === 'display' && <DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
-        {dialog === 'about' && <AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} />}
+        {dialog === 'newGroup' && <DialogBoundary onClose={closeDialog}><NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} /></DialogBoundary>}
+        {dialog === 'groups' && <DialogBoundary onClose={closeDialog}><GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} /></DialogBoundary>}
+        {dialog === 'permissions' && <DialogBoundary onClose={closeDialog}><PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {dialog === 'apikeys' && <DialogBoundary onClose={closeDialog}><ApiKeysDialog list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
+        {dialog === 'import' && <DialogBoundary onClose={closeDialog}><ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} /></DialogBoundary>}
+        {dialog === 'export' && <DialogBoundary onClose={closeDialog}><ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} /></DialogBoundary>}
+        {dialog === 'display' && <DialogBoundary onClose={closeDialog}><DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {dialog === 'about' && <DialogBoundary onClose={closeDialog}><AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
       </Suspense>
     </>
   );

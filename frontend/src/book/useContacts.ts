@@ -23,7 +23,7 @@ export function useContacts(listId: string, query: ContactQuery | null, reloadKe
     // Performance marks (read by the e2e perf measurement): query sent -> results painted.
     performance.clearMarks('cp:query');
     performance.mark('cp:query');
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => ({ ...s, loading: true, error: null }));
     api.contacts(listId, JSON.parse(key) as ContactQuery, ctrl.signal).then(
       (data) => {
         if (my !== seq.current) return;

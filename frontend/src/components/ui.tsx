@@ -1,6 +1,6 @@
 // Small shared building blocks.
 import type { ReactNode } from 'react';
-import { Button, makeStyles, Skeleton, SkeletonItem, Subtitle2, Body1, tokens, Tooltip } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Skeleton, SkeletonItem, Subtitle2, Body1, tokens, Tooltip, type ButtonProps } from '@fluentui/react-components';
 import { Copy20Regular, Checkmark20Regular } from './icons';
 import { useState } from 'react';
 import { useT } from '../i18n';
@@ -99,4 +99,24 @@ const hiddenStyle = { position: 'absolute', width: '1px', height: '1px', overflo
 /** Text for screen readers only (e.g. the header of an actions column). */
 export function VisuallyHidden({ children }: { children: ReactNode }) {
   return <span style={hiddenStyle}>{children}</span>;
+}
+
+const useDangerStyles = makeStyles({
+  primary: {
+    backgroundColor: tokens.colorStatusDangerBackground3,
+    color: tokens.colorNeutralForegroundOnBrand,
+    ':hover': { backgroundColor: tokens.colorStatusDangerBackground3Hover, color: tokens.colorNeutralForegroundOnBrand },
+    ':hover:active': { backgroundColor: tokens.colorStatusDangerBackground3Pressed, color: tokens.colorNeutralForegroundOnBrand },
+  },
+  secondary: {
+    color: tokens.colorStatusDangerForeground1,
+    ':hover': { color: tokens.colorStatusDangerForeground1 },
+    ':hover:active': { color: tokens.colorStatusDangerForeground1 },
+  },
+});
+
+/** A button whose action destroys something: red, so it is never mistaken for the safe choice. */
+export function DangerButton({ primary, className, ...props }: ButtonProps & { primary?: boolean }) {
+  const s = useDangerStyles();
+  return <Button {...props} data-danger="" className={mergeClasses(primary ? s.primary : s.secondary, className)} />;
 }

@@ -81,7 +81,7 @@ export const en = {
   'mode.card': 'Cards',
   'mode.list': 'List',
   'mode.group': 'Groups',
-  'mode.label': 'Display mode',
+  'mode.label': 'Display mode (only for you)',
 
   'book.newContact': 'New contact',
   'book.newGroup': 'New group',
@@ -234,7 +234,7 @@ export const en = {
   'perm.noUsers': 'Nobody found. People appear here after they sign in once.',
 
   'display.title': 'Display settings',
-  'display.intro': 'Choose which fields show on cards and as list columns.',
+  'display.intro': 'For everybody who opens this list: choose which fields show on cards and as list columns.',
   'display.defaultMode': 'Default display mode for everybody',
 
   'import.title': 'Import contacts',
@@ -320,6 +320,27 @@ export const en = {
   'lang.en': 'English',
   'lang.fr': 'Français',
   'theme.toggle': 'Theme',
+  'service.authUnavailable': 'Sign-in service unreachable, retrying…',
+  'service.busy': 'The server is busy, retrying…',
+  'service.offline': 'Cannot reach the server. Your changes are not lost; retrying when it is back…',
+  'keys.legacy': 'Made before keys carried their own proof: rotate this key',
+  'keys.legacyBody': 'It still works. Rotating makes a new key with the same name; the old one is revoked only when you confirm.',
+  'keys.rotate': 'Rotate',
+  'keys.rotateAria': 'Rotate {name}',
+  'keys.rotatedTitle': 'New key for {name}: copy it now',
+  'keys.rotatedBody': 'Put it in place of the old key in your flows and scripts, then revoke the old key.',
+  'keys.revokeOld': 'Revoke the old key',
+  'keys.revokeOldTitle': 'Revoke the old key {name}?',
+  'keys.revokeOldBody': 'Anything still using the old key stops working at once. The new key keeps working.',
+  'keys.legacyBadge': 'Rotate',
+  'resilience.pageFailed': 'This page could not be loaded',
+  'resilience.dialogFailed': 'This window could not be opened',
+  'resilience.checkConnection': 'The server may be restarting or the connection dropped. Try again in a moment.',
+  'resilience.reload': 'Reload the page',
+  'book.loadFailed': 'The contacts could not be loaded',
+  'book.loadingResults': 'Searching…',
+  'book.resultsCount': '{count} contacts',
+  'book.listLoadFailed': 'This contact list could not be loaded',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,181 @@
+// What keeps a failure from turning the app white: lazy chunks that retry (and reload cleanly
+// after a deploy replaced them), and error boundaries with Retry around every route and dialog.
+import { Component, createElement, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
+import {
+  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
+} from '@fluentui/react-components';
+import { EmptyState } from '../components/ui';
+import { useT } from '../i18n';
+
+const RELOAD_KEY = 'contactpro.reloadedForDeploy';
+
+function wait(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The entry script index.html names now, or null when it cannot be read. */
+async function currentEntry(): Promise<string | null> {
+  try {
+    const html = await (await fetch('/', { cache: 'no-store', headers: { Accept: 'text/html' } })).text();
+    return /<script[^>]+src="([^"]+)"/.exec(html)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * After a chunk failed to load: if the server now serves a different build, the chunk names
+ * changed under us; reload the page once (not in a loop) to pick up the new build.
+ */
+async function reloadIfRedeployed(): Promise<void> {
+  const mine = document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.getAttribute('src');
+  const now = await currentEntry();
+  if (!mine || !now || mine === now) return;
+  let last = 0;
+  try {
+    last = Number(sessionStorage.getItem(RELOAD_KEY) ?? 0);
+    sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+  } catch {
+    /* ignore */
+  }
+  if (Date.now() - last > 60_000) window.location.reload();
+}
+
+/** import() with two more tries (a restarting server, a dropped connection). */
+export async function importWithRetry<T>(load: () => Promise<T>, delays = [400, 1500]): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await load();
+    } catch (e) {
+      if (i >= delays.length) {
+        await reloadIfRedeployed();
+        throw e;
+      }
+      await wait(delays[i]);
+    }
+  }
+}
+
+/** Failed lazy chunks, forgotten when a boundary's Retry is pressed so the next render loads again. */
+const failedChunks = new Set<() => void>();
+
+export type Preloadable<P> = ComponentType<P> & { preload: () => Promise<void> };
+
+/**
+ * Like React.lazy, but a failed load is not cached forever: the error goes to the nearest
+ * boundary once, and the boundary's Retry loads again. `preload()` fetches the chunk ahead of use.
+ */
+export function lazyRetry<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): Preloadable<P> {
+  let loaded: ComponentType<P> | null = null;
+  let pending: Promise<void> | null = null;
+  let failed: unknown = null;
+  const preload = () => {
+    pending ??= importWithRetry(load).then(
+      (m) => {
+        loaded = m.default;
+      },
+      (e: unknown) => {
+        failed = e;
+        pending = null;
+        failedChunks.add(reset);
+      },
+    );
+    return pending ?? Promise.resolve();
+  };
+  const reset = () => {
+    failed = null;
+  };
+  function Lazy(props: P) {
+    if (loaded) return createElement(loaded, props);
+    // Thrown on every render until Retry: React may render again after an error, and that
+    // render must not quietly start another load behind a spinner.
+    if (failed) throw failed;
+    // Suspense waits for the chunk; the render after it settles takes one of the branches above.
+    throw preload();
+  }
+  Lazy.preload = preload;
+  return Lazy as Preloadable<P>;
+}
+
+/** Preloads chunks when the browser is idle, after the first contacts are on screen. */
+export function preloadWhenIdle(...items: { preload: () => Promise<void> }[]): void {
+  const run = () => items.forEach((i) => void i.preload().catch(() => undefined));
+  const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
+  if (w.requestIdleCallback) w.requestIdleCallback(run, { timeout: 3000 });
+  else setTimeout(run, 1000);
+}
+
+interface BoundaryProps {
+  children: ReactNode;
+  fallback: (error: unknown, retry: () => void) => ReactNode;
+}
+
+export class ErrorBoundary extends Component<BoundaryProps, { error: unknown; attempt: number }> {
+  state = { error: null as unknown, attempt: 0 };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  componentDidCatch(error: unknown, info: ErrorInfo) {
+    console.error('contactpro: a view failed', error, info.componentStack);
+  }
+  retry = () => {
+    failedChunks.forEach((r) => r());
+    failedChunks.clear();
+    this.setState((s) => ({ error: null, attempt: s.attempt + 1 }));
+  };
+  render() {
+    if (this.state.error) return this.props.fallback(this.state.error, this.retry);
+    // A new key after Retry remounts the subtree, so its state starts over.
+    return <FragmentKey key={this.state.attempt}>{this.props.children}</FragmentKey>;
+  }
+}
+
+function FragmentKey({ children }: { children: ReactNode }) {
+  return <>{children}</>;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function RouteFallback({ error, retry }: { error: unknown; retry: () => void }) {
+  const t = useT();
+  return (
+    <EmptyState title={t('resilience.pageFailed')} body={`${t('resilience.checkConnection')} (${message(error)})`}>
+      <Button appearance="primary" onClick={retry}>{t('common.retry')}</Button>
+      <Button onClick={() => window.location.reload()}>{t('resilience.reload')}</Button>
+    </EmptyState>
+  );
+}
+
+/** Around a route: a failure replaces the page with a message and Retry, never a white screen. */
+export function RouteBoundary({ children }: { children: ReactNode }) {
+  return <ErrorBoundary fallback={(error, retry) => <RouteFallback error={error} retry={retry} />}>{children}</ErrorBoundary>;
+}
+
+function DialogFallback({ error, retry, onClose }: { error: unknown; retry: () => void; onClose: () => void }) {
+  const t = useT();
+  return (
+    <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
+      <DialogSurface>
+        <DialogBody>
+          <DialogTitle>{t('resilience.dialogFailed')}</DialogTitle>
+          <DialogContent>
+            {t('resilience.checkConnection')} ({message(error)})
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={onClose}>{t('common.close')}</Button>
+            <Button appearance="primary" onClick={retry}>{t('common.retry')}</Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+/** Around a dialog: a failed load or render shows a small dialog with Retry; the page stays. */
+export function DialogBoundary({ children, onClose }: { children: ReactNode; onClose: () => void }) {
+  return (
+    <ErrorBoundary fallback={(error, retry) => <DialogFallback error={error} retry={retry} onClose={onClose} />}>{children}</ErrorBoundary>
+  );
+}
