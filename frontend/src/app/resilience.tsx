@@ -6,55 +6,7 @@ import {
 } from '@fluentui/react-components';
 import { EmptyState } from '../components/ui';
 import { useT } from '../i18n';
-
-const RELOAD_KEY = 'contactpro.reloadedForDeploy';
-
-function wait(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** The entry script index.html names now, or null when it cannot be read. */
-async function currentEntry(): Promise<string | null> {
-  try {
-    const html = await (await fetch('/', { cache: 'no-store', headers: { Accept: 'text/html' } })).text();
-    return /<script[^>]+src="([^"]+)"/.exec(html)?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * After a chunk failed to load: if the server now serves a different build, the chunk names
- * changed under us; reload the page once (not in a loop) to pick up the new build.
- */
-async function reloadIfRedeployed(): Promise<void> {
-  const mine = document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.getAttribute('src');
-  const now = await currentEntry();
-  if (!mine || !now || mine === now) return;
-  let last = 0;
-  try {
-    last = Number(sessionStorage.getItem(RELOAD_KEY) ?? 0);
-    sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
-  } catch {
-    /* ignore */
-  }
-  if (Date.now() - last > 60_000) window.location.reload();
-}
-
-/** import() with two more tries (a restarting server, a dropped connection). */
-export async function importWithRetry<T>(load: () => Promise<T>, delays = [400, 1500]): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await load();
-    } catch (e) {
-      if (i >= delays.length) {
-        await reloadIfRedeployed();
-        throw e;
-      }
-      await wait(delays[i]);
-    }
-  }
-}
+import { importWithRetry } from './chunks';
 
 /** Failed lazy chunks, forgotten when a boundary's Retry is pressed so the next render loads again. */
 const failedChunks = new Set<() => void>();
@@ -165,6 +117,7 @@ function DialogFallback({ error, retry, onClose }: { error: unknown; retry: () =
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('common.close')}</Button>
+            <Button onClick={() => window.location.reload()}>{t('resilience.reload')}</Button>
             <Button appearance="primary" onClick={retry}>{t('common.retry')}</Button>
           </DialogActions>
         </DialogBody>

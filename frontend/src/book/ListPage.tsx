@@ -47,7 +47,26 @@ const useStyles = makeStyles({
   // Results of the previous query stay in place but dimmed, so they are never taken for the answer.
   stale: { opacity: 0.4, pointerEvents: 'none', transitionProperty: 'opacity', transitionDuration: tokens.durationNormal, transitionDelay: '150ms' },
   center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
+  // Off screen until focused: the first Tab of the page offers to jump over the toolbars.
+  skip: {
+    position: 'absolute', left: tokens.spacingHorizontalS, top: '-100px', zIndex: 100,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorBrandBackground, color: tokens.colorNeutralForegroundOnBrand,
+    ':focus': { top: tokens.spacingVerticalS, outline: `2px solid ${tokens.colorStrokeFocus2}` },
+  },
 });
+
+/** Focuses the current contact (the one arrow keys left off at), else the first one. */
+function focusResults(): boolean {
+  const first = document.querySelector<HTMLElement>('[data-contact-id][tabindex="0"]') ?? document.querySelector<HTMLElement>('[data-contact-id]');
+  first?.focus();
+  return !!first;
+}
+
+function typingIn(el: EventTarget | null): boolean {
+  const e = el as HTMLElement | null;
+  return !!e && (e.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName));
+}
 
 type ContactDialogState = { mode: 'view' | 'edit' | 'new'; contact?: Contact } | null;
 
@@ -153,6 +172,24 @@ export function ListPage({ listId }: { listId: string }) {
   };
 
   const closeDialog = useCallback(() => setDialog(null), []);
+
+  // Keyboard shortcuts: "/" search, "n" new contact. Not while typing, nor under a dialog.
+  const canAdd = !!list?.rights.add;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"], [role="menu"]')) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        document.getElementById('book-search')?.focus();
+      } else if ((e.key === 'n' || e.key === 'N') && canAdd) {
+        e.preventDefault();
+        setContactDialog({ mode: 'new' });
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [canAdd]);
   const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
     if (c === 'delete') setToDelete(contact);
     else setContactDialog({ mode: c, contact });
@@ -268,6 +305,16 @@ export function ListPage({ listId }: { listId: string }) {
 
   return (
     <>
+      <a
+        href="#results"
+        className={s.skip}
+        onClick={(e) => {
+          e.preventDefault();
+          if (!focusResults()) document.getElementById('results')?.focus();
+        }}
+      >
+        {t('book.skipToContacts')}
+      </a>
       <AppHeader />
       <div className={s.shell}>
         <div role="region" aria-label={list.name}>
@@ -282,7 +329,7 @@ export function ListPage({ listId }: { listId: string }) {
         />
         <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />
         </div>
-        <main className={s.body} aria-busy={loading}>
+        <main className={s.body} aria-busy={loading} id="results" tabIndex={-1}>
           {loading && data && (
             <div className={s.busy}>
               <span className={s.busyLabel} data-testid="results-loading">

@@ -101,7 +101,10 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
       </div>
       <SearchBox
         className={s.search}
+        id="book-search"
         placeholder={t('book.searchPlaceholder')}
+        aria-keyshortcuts="/"
+        autoComplete="off"
         aria-label={t('book.searchLabel')}
         value={search}
         onChange={(_, d) => onSearch(d.value)}

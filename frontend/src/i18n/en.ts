@@ -341,6 +341,8 @@ export const en = {
   'book.loadingResults': 'Searching…',
   'book.resultsCount': '{count} contacts',
   'book.listLoadFailed': 'This contact list could not be loaded',
+  'valid.nameRequired': 'A name is required',
+  'book.skipToContacts': 'Skip to contacts',
 } as const;
 
 export type MessageKey = keyof typeof en;

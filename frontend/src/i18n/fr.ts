@@ -342,4 +342,6 @@ export const fr: Record<MessageKey, string> = {
   'book.loadingResults': 'Recherche…',
   'book.resultsCount': '{count} contacts',
   'book.listLoadFailed': 'Cette liste de contacts n’a pas pu être chargée',
+  'valid.nameRequired': 'Un nom est obligatoire',
+  'book.skipToContacts': 'Aller aux contacts',
 };

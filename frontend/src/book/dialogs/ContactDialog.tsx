@@ -2,13 +2,14 @@
 // messages, and the 412 conflict flow (reload theirs, or overwrite with mine).
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
-  Avatar, Body1, Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
+  Body1, Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
   Field, Input, Link as FLink, makeStyles, MessageBar, MessageBarBody, Spinner, Tab, TabList, Tag, TagGroup, Text, Textarea, tokens,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import { editableFields, emptyContactFields, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
 import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
 import { ActionButton } from '../actions';
+import { LiteAvatar } from '../lite';
 import { ConflictDialog } from './ConflictDialog';
 import { useI18n } from '../../i18n';
 import type { ActionKind } from '../../lib/deeplinks';
@@ -29,13 +30,13 @@ const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', minWidth: 0 },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, marginTop: tokens.spacingVerticalM },
   tabs: { marginTop: tokens.spacingVerticalM, marginBottom: tokens.spacingVerticalM },
-  panel: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, minHeight: '220px', alignContent: 'start' },
+  panel: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, minHeight: '336px', alignContent: 'start' },
   full: { gridColumn: '1 / -1' },
-  dl: { display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0, minHeight: '220px', alignContent: 'start' },
+  dl: { display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0, minHeight: '336px', alignContent: 'start' },
   dt: { color: tokens.colorNeutralForeground3 },
   dd: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
   meta: { color: tokens.colorNeutralForeground3, display: 'block', marginTop: tokens.spacingVerticalM },
-  groupList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  groupList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, minHeight: '336px' },
 });
 
 export interface ContactDialogProps {
@@ -65,6 +66,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   const [contact, setContact] = useState<Contact | null>(initial.contact ?? null);
   const [form, setForm] = useState<ContactFields>(() => (initial.contact ? editableFields(initial.contact) : emptyContactFields()));
   const [touched, setTouched] = useState<Set<FieldKey>>(new Set());
+  // Something was typed: until then no field is "required" in red (the form was just opened).
+  const [dirty, setDirty] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [tab, setTab] = useState<TabKey>('contact');
   const [conflict, setConflict] = useState<Contact | null>(null);
@@ -95,12 +98,13 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
 
   const fieldMessage = (k: FieldKey): string | undefined => {
     const code = errors[k];
-    if (code && (touched.has(k) || (k === 'full_name' && touched.size > 0))) return t(`valid.${code}`);
+    if (code && dirty && (touched.has(k) || k === 'full_name')) return t(`valid.${code}`);
     return serverErrors[k];
   };
 
   const change = (k: FieldKey, v: string) => {
     setForm((f) => setField(f, k, v));
+    setDirty(true);
     if (serverErrors[k]) setServerErrors(({ [k]: _drop, ...rest }) => rest);
   };
   const touch = (k: FieldKey) => setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
@@ -269,7 +273,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     );
 
   const tabHasError = (k: TabKey) =>
-    (Object.keys(errors) as FieldKey[]).some((f) => TAB_OF[f] === k && (touched.has(f) || f === 'full_name' && touched.size > 0)) ||
+    (Object.keys(errors) as FieldKey[]).some((f) => TAB_OF[f] === k && dirty && (touched.has(f) || f === 'full_name')) ||
     Object.keys(serverErrors).some((f) => TAB_OF[f as FieldKey] === k);
 
   return (
@@ -286,7 +290,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
               <DialogTitle>
                 {mode === 'view' ? (
                   <span className={s.head}>
-                    <Avatar name={form.full_name} color="colorful" size={56} aria-hidden />
+                    {/* The same avatar as the card, so one person keeps one colour. */}
+                    <LiteAvatar name={form.full_name} size={56} />
                     <span className={s.who}>
                       <Text size={500} weight="semibold">{form.full_name}</Text>
                       <Caption1>{[form.job_title, form.company].filter(Boolean).join(' · ')}</Caption1>
