@@ -69,6 +69,23 @@ function step(name, fn) {
   });
 }
 
+/** Imports n generated contacts into a new list; returns its id. */
+async function bigList(name, n) {
+  const list = await call(token, 'POST', '/api/v1/lists', { name });
+  assert.equal(list.status, 201);
+  const lines = ['Full Name,Job Title,Company,Mobile,Email'];
+  for (let i = 0; i < n; i++) lines.push(`Person ${String(i).padStart(4, '0')} Example,Engineer,Company ${i % 7},+33 6 ${String(i).padStart(8, '0')},p${i}@example.com`);
+  let job = await (await fetch(`${server.base}/api/v1/lists/${list.json.id}/imports?on_duplicate=create`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' }, body: lines.join('\r\n') + '\r\n',
+  })).json();
+  while (job.status === 'queued' || job.status === 'running') {
+    await new Promise((r) => setTimeout(r, 200));
+    job = (await call(token, 'GET', `/api/v1/jobs/${job.id}`)).json;
+  }
+  assert.equal(job.imported, n, JSON.stringify(job));
+  return list.json.id;
+}
+
 const NAMES = [
   ['Clément Dupont', 'Head of logistics', 'Fournisseur SA', '+33 6 15 88 26 17'],
   ['Chloé Martin', 'Buyer', 'Contoso', '+33 6 11 22 33 44'],
@@ -77,7 +94,7 @@ const NAMES = [
   ['Björn Larsson', 'Mechanic', 'Nordic Parts', '+46 70 123 45 67'],
 ];
 
-describe('contactpro web app: resilience, phone, keyboard, rough edges', { concurrency: false }, () => {
+describe('the web app on every screen', { concurrency: false }, () => {
   before(async () => {
     server = await startServer();
     browser = await startBrowser();
@@ -93,7 +110,7 @@ describe('contactpro web app: resilience, phone, keyboard, rough edges', { concu
     listUrl = `/lists/${listId}`;
     for (const [full_name, job_title, company, mobile] of NAMES) {
       const r = await call(token, 'POST', `/api/v1/lists/${listId}/contacts`, {
-        full_name, job_title, company, mobile, email: `${full_name.split(' ')[0].toLowerCase()}@example.com`,
+        full_name, job_title, company, mobile, email: `${full_name.split(' ')[0].normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}@example.com`,
       });
       assert.equal(r.status, 201, JSON.stringify(r.json));
     }
@@ -290,5 +307,119 @@ describe('contactpro web app: resilience, phone, keyboard, rough edges', { concu
     const r = await fetch(`${server.base}/api/v1/lists/${listId}/contacts`, { headers: { 'X-API-Key': secret } });
     assert.equal(r.status, 200, 'the new key works');
     await call(token, 'DELETE', `/api/v1/lists/${listId}/api-keys/${keys[0].id}`);
+  });
+
+  step('phone (390x844, touch): one row per contact, search first, 1,000 contacts by scrolling, open, call link', async (pages) => {
+    const id = await bigList('Phone book', 1000);
+    const { page } = await open(token, `/lists/${id}`, PHONE);
+    pages.push(page);
+    await page.locator('[data-contact-id]').first().waitFor();
+    // The search box is the first thing under the list's name, and the first contact close below.
+    const search = await page.getByRole('searchbox').boundingBox();
+    const first = await page.locator('[data-contact-id]').first().boundingBox();
+    assert.ok(first.y < 200, `first contact at ${first.y} px (was about 290 px of controls)`);
+    assert.ok(search.y < first.y && search.width > 300, 'a full-width search box above the contacts');
+    assert.ok(first.height >= 56 && first.height < 90, `one row per contact (${first.height} px)`);
+    assert.equal(await page.locator('[role=table]').count(), 0, 'no table on a phone');
+    assert.equal(await page.getByRole('navigation', { name: /Pages|Pagination/i }).count(), 0, 'no pager on a phone');
+    // Touch targets: call and e-mail buttons are at least 44 px.
+    const callBtn = page.locator('[data-contact-id]').first().locator('[data-action="call"]');
+    const box = await callBtn.boundingBox();
+    assert.ok(box.width >= 44 && box.height >= 44, `call button ${box.width}x${box.height}`);
+    assert.match(await callBtn.getAttribute('href'), /^tel:\+33600000000$/);
+    await shot(page, 'web-phone-list');
+    axeReport.phoneList = await axe(page);
+    // Scroll to the end: more rows load as it comes into view, with no pager.
+    for (let i = 0; i < 60 && (await page.locator('[data-contact-id]').count()) < 1000; i++) {
+      await page.locator('[data-testid="load-more"]').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(150);
+    }
+    assert.equal(await page.locator('[data-contact-id]').count(), 1000);
+    assert.equal(await page.locator('[data-contact-name]').last().textContent(), 'Person 0999 Example');
+    // Search narrows the rows, from the top.
+    await page.getByRole('searchbox').fill('0421');
+    await page.locator('[data-contact-name]', { hasText: 'Person 0421 Example' }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-contact-id]').length === 1);
+    // Open it: a full-screen dialog.
+    await page.locator('[data-contact-id]').first().tap();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByText('Person 0421 Example').first().waitFor();
+    const d = await dlg.boundingBox();
+    assert.ok(d.width >= 389 && d.height >= 840, `full-screen dialog ${d.width}x${d.height}`);
+    await shot(page, 'web-phone-dialog');
+    axeReport.phoneDialog = await axe(page);
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'detached' });
+    await page.getByRole('searchbox').fill('');
+    // The A-Z rail is a vertical scrubber at the edge.
+    const rail = page.locator('nav[data-vertical]');
+    const r = await rail.boundingBox();
+    assert.ok(r.x + r.width >= 388 && r.height > r.width * 5, 'a vertical rail at the right edge');
+  });
+
+  step('tablet (800x1280): cards, the horizontal A-Z rail and the pager', async (pages) => {
+    const { page } = await atList(token, { viewport: { width: 800, height: 1280 }, hasTouch: true });
+    pages.push(page);
+    assert.equal(await page.locator('nav[data-vertical]').count(), 0);
+    await page.locator('[data-letter="C"]').waitFor();
+    axeReport.tablet = await axe(page);
+  });
+
+  step('keyboard only: skip link, / to search, arrows between contacts, Enter opens, edit and save, Escape closes, focus returns', async (pages) => {
+    const { page } = await open(token, listUrl);
+    pages.push(page);
+    await page.locator('[data-contact-id]').first().waitFor();
+    // First Tab: the skip link; Enter: the first contact has the focus.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to contacts' });
+    assert.equal(await skip.evaluate((el) => el === document.activeElement), true, 'the skip link is the first Tab stop');
+    await page.keyboard.press('Enter');
+    const focusedName = () => page.evaluate(() => document.activeElement?.closest('[data-contact-id]')?.querySelector('[data-contact-name]')?.textContent ?? null);
+    assert.equal(await focusedName(), 'Aiko Tanaka');
+    // Arrow keys move between contacts (one Tab stop for the whole grid).
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focusedName(), 'Björn Larsson');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focusedName(), 'Chloé Martin');
+    // Enter opens it; Escape closes and the focus comes back to the same contact.
+    await page.keyboard.press('Enter');
+    const dlg = page.getByRole('dialog');
+    await dlg.getByText('Chloé Martin').first().waitFor();
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'detached' });
+    assert.equal(await focusedName(), 'Chloé Martin', 'focus returns to the contact');
+    // Edit and save without a mouse: Enter, Tab to Edit, change the job title, Enter saves.
+    await page.keyboard.press('Enter');
+    // The dialog puts the focus inside itself first.
+    await page.waitForFunction(() => !!document.activeElement?.closest('[role=dialog]'));
+    await dlg.getByRole('button', { name: 'Edit' }).focus();
+    await page.keyboard.press('Enter');
+    await dlg.getByLabel('Job title').waitFor();
+    await dlg.getByLabel('Job title').focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Head buyer');
+    await page.keyboard.press('Enter');
+    await dlg.waitFor({ state: 'detached' });
+    await page.locator('[data-contact-id]', { hasText: 'Head buyer' }).waitFor();
+    // "/" focuses the search box; typing searches; the live region says how many.
+    await page.locator('body').press('Escape');
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'book-search');
+    await page.keyboard.type('Costa');
+    await page.getByTestId('results-count').filter({ hasText: '1 contact' }).waitFor();
+    // "n" (outside a text box) opens New contact.
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press('n');
+    await page.getByRole('dialog').getByLabel('Full name').waitFor();
+    await page.keyboard.press('Escape');
+    // The table: arrows move between rows.
+    await page.goto(`${server.base}${listUrl}?view=list`);
+    await page.getByRole('table').first().waitFor();
+    await page.locator('tbody [data-contact-id]').first().focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focusedName(), 'Björn Larsson');
   });
 });

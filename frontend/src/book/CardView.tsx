@@ -62,7 +62,7 @@ export const ContactCard = memo(function ContactCard({
 }: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void }) {
   const s = useStyles();
   // One Tab stop per card: arrows move between cards, Enter opens, Tab inside reaches the actions.
-  const group = useFocusableGroup({ tabBehavior: 'limited' });
+  const group = useFocusableGroup({ tabBehavior: 'limited', ignoreDefaultKeydown: { Enter: true } });
   const show = (f: VisibleField) => fields.includes(f);
   const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
     .filter(Boolean)

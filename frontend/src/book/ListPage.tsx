@@ -1,6 +1,6 @@
 // The contact book: the content of a Teams tab (/lists/:id).
 import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Button, makeStyles, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
@@ -16,7 +16,9 @@ import { TableView } from './TableView';
 import { GroupView } from './GroupView';
 import { Pager } from './Pager';
 import { TopBar, type BookDialog } from './TopBar';
-import { useContacts, useDebounced } from './useContacts';
+import { useContacts, useDebounced, useInfiniteContacts } from './useContacts';
+import { PhoneList } from './PhoneList';
+import { useIsPhone } from '../lib/media';
 import type { ContactCommand } from './ContactMenu';
 import { DialogBoundary, lazyRetry, preloadWhenIdle } from '../app/resilience';
 import { onServiceBack } from '../api/status';
@@ -36,6 +38,8 @@ const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
   body: { flex: 1, overflowY: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, position: 'relative' },
+  // Phone: rows edge to edge, room on the right for the A-Z scrubber.
+  phoneBody: { padding: `0 32px 0 0` },
   filters: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', marginBottom: tokens.spacingVerticalM, flexWrap: 'wrap' },
   busy: {
     position: 'sticky', top: 0, zIndex: 2, display: 'flex', justifyContent: 'center', height: 0, overflow: 'visible',
@@ -120,11 +124,15 @@ export function ListPage({ listId }: { listId: string }) {
   // Until the list arrives, guess the mode so that contacts load in parallel with it.
   const mode: DisplayMode = state.view ?? localView ?? list?.display_mode ?? 'card';
   const fields = list?.visible_fields ?? ['job_title', 'company', 'department', 'mobile', 'email'];
-  const groupSections = mode === 'group' && !state.group;
+  const phone = useIsPhone();
+  // On a phone every mode is the same list of rows, without group sections or pages.
+  const groupSections = !phone && mode === 'group' && !state.group;
   const query = !groupSections
     ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order, page: state.page, per_page: state.perPage }
     : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
-  const { data, loading, error } = useContacts(listId, query, reloadKey);
+  const desk = useContacts(listId, phone ? null : query, reloadKey);
+  const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order } : null, reloadKey);
+  const { data, loading, error } = phone ? endless : desk;
 
   // Back from offline (or a sign-in outage): load again what failed, without a click.
   useEffect(
@@ -173,6 +181,25 @@ export function ListPage({ listId }: { listId: string }) {
 
   const closeDialog = useCallback(() => setDialog(null), []);
 
+  // Focus goes back where it came from when the last dialog closes (dialogs opened from code
+  // have no trigger for Fluent to return to).
+  const returnTo = useRef<HTMLElement | null>(null);
+  const remember = () => {
+    if (!returnTo.current) returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+  const anyOpen = !!(contactDialog || toDelete || dialog);
+  useEffect(() => {
+    if (anyOpen) return;
+    const el = returnTo.current;
+    returnTo.current = null;
+    if (!el || el === document.body) return;
+    const h = setTimeout(() => {
+      if (el.isConnected) el.focus();
+      else focusResults();
+    }, 0);
+    return () => clearTimeout(h);
+  }, [anyOpen]);
+
   // Keyboard shortcuts: "/" search, "n" new contact. Not while typing, nor under a dialog.
   const canAdd = !!list?.rights.add;
   useEffect(() => {
@@ -184,6 +211,7 @@ export function ListPage({ listId }: { listId: string }) {
         document.getElementById('book-search')?.focus();
       } else if ((e.key === 'n' || e.key === 'N') && canAdd) {
         e.preventDefault();
+        remember();
         setContactDialog({ mode: 'new' });
       }
     };
@@ -191,13 +219,18 @@ export function ListPage({ listId }: { listId: string }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [canAdd]);
   const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
+    remember();
     if (c === 'delete') setToDelete(contact);
     else setContactDialog({ mode: c, contact });
   }, []);
   const onLetter = useCallback((l: string) => setState(toggleLetter(state, l)), [setState, state]);
   const onPage = useCallback((p: number) => setState(updateBookState(state, { page: p })), [setState, state]);
   const onPerPage = useCallback((n: number) => setState(updateBookState(state, { perPage: n })), [setState, state]);
-  const openDialog = useCallback((d: BookDialog) => (d === 'newContact' ? setContactDialog({ mode: 'new' }) : setDialog(d)), []);
+  const openDialog = useCallback((d: BookDialog) => {
+    remember();
+    if (d === 'newContact') setContactDialog({ mode: 'new' });
+    else setDialog(d);
+  }, []);
   const setModeRef = useRef<(m: DisplayMode) => Promise<void>>(async () => undefined);
   const onMode = useCallback((m: DisplayMode) => void setModeRef.current(m), []);
   setModeRef.current = setMode;
@@ -297,6 +330,10 @@ export function ListPage({ listId }: { listId: string }) {
         onShowGroup={(gid) => setState(updateBookState(state, { group: gid }))}
       />
     );
+  else if (phone)
+    content = (
+      <PhoneList items={items} total={data?.total ?? 0} loadingMore={endless.loadingMore} onMore={endless.more} onCommand={onCommand} label={list.name} />
+    );
   else if (mode === 'list')
     content = (
       <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} />
@@ -319,6 +356,7 @@ export function ListPage({ listId }: { listId: string }) {
       <div className={s.shell}>
         <div role="region" aria-label={list.name}>
         <TopBar
+          compact={phone}
           list={list}
           mode={mode}
           onMode={onMode}
@@ -327,9 +365,9 @@ export function ListPage({ listId }: { listId: string }) {
           open={openDialog}
           total={data ? data.total : null}
         />
-        <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />
+        {!phone && <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />}
         </div>
-        <main className={s.body} aria-busy={loading} id="results" tabIndex={-1}>
+        <main className={mergeClasses(s.body, phone && s.phoneBody)} aria-busy={loading} id="results" tabIndex={-1}>
           {loading && data && (
             <div className={s.busy}>
               <span className={s.busyLabel} data-testid="results-loading">
@@ -361,7 +399,8 @@ export function ListPage({ listId }: { listId: string }) {
             {content}
           </div>
         </main>
-        {!groupSections && !failed && data && data.total > 0 && (
+        {phone && <AlphaRail vertical letters={data?.letters} current={state.letter} onPick={onLetter} />}
+        {!phone && !groupSections && !failed && data && data.total > 0 && (
           <Pager
             total={data.total}
             page={state.page}

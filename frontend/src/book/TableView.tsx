@@ -77,7 +77,7 @@ const ContactRow = memo(function ContactRow({
   c, cols, rights, onCommand,
 }: { c: Contact; cols: string[]; rights: Rights; onCommand: (c: ContactCommand, contact: Contact) => void }) {
   const s = useStyles();
-  const group = useFocusableGroup({ tabBehavior: 'limited' });
+  const group = useFocusableGroup({ tabBehavior: 'limited', ignoreDefaultKeydown: { Enter: true } });
   return (
             <TableRow
               className={s.row}
