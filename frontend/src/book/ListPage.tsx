@@ -4,7 +4,7 @@ import { Button, makeStyles, mergeClasses, Spinner, tokens, Tag, Subtitle2 } fro
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
-import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular, Dismiss20Regular } from '../components/icons';
+import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular } from '../components/icons';
 import { CardSkeletons, EmptyState } from '../components/ui';
 import { navigate, useLocation } from '../app/router';
 import { useNotify } from '../app/notify';
@@ -387,7 +387,6 @@ export function ListPage({ listId }: { listId: string }) {
               <Tag
                 dismissible
                 dismissIcon={{ 'aria-label': t('common.remove') }}
-                icon={<Dismiss20Regular />}
                 onClick={() => setState(updateBookState(state, { group: '' }))}
                 value="group"
               >

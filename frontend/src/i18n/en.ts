@@ -343,6 +343,12 @@ export const en = {
   'book.listLoadFailed': 'This contact list could not be loaded',
   'valid.nameRequired': 'A name is required',
   'book.skipToContacts': 'Skip to contacts',
+  'picker.noMatch': 'No match',
+  'groups.deleteBodyEmpty': 'The group is removed. It has no contacts.',
+  'groups.deleteBodyOne': 'The group is removed; its contact stays in the list.',
+  'notFound.title': 'Page not found',
+  'notFound.body': 'There is nothing at {path}. The link may be old or mistyped.',
+  'import.skippedWhy': 'Skipped rows match a contact already in the list; choose “Update it with the file” to change them instead.',
 } as const;
 
 export type MessageKey = keyof typeof en;

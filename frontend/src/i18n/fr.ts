@@ -344,4 +344,10 @@ export const fr: Record<MessageKey, string> = {
   'book.listLoadFailed': 'Cette liste de contacts n’a pas pu être chargée',
   'valid.nameRequired': 'Un nom est obligatoire',
   'book.skipToContacts': 'Aller aux contacts',
+  'picker.noMatch': 'Aucun résultat',
+  'groups.deleteBodyEmpty': 'Le groupe est supprimé. Il ne contient aucun contact.',
+  'groups.deleteBodyOne': 'Le groupe est supprimé ; son contact reste dans la liste.',
+  'notFound.title': 'Page introuvable',
+  'notFound.body': 'Il n’y a rien à l’adresse {path}. Le lien est peut-être ancien ou mal saisi.',
+  'import.skippedWhy': 'Les lignes ignorées correspondent à un contact déjà dans la liste ; choisissez « Le mettre à jour avec le fichier » pour les modifier.',
 };

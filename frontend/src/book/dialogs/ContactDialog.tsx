@@ -10,6 +10,7 @@ import { editableFields, emptyContactFields, type Contact, type ContactFields, t
 import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
 import { ActionButton } from '../actions';
 import { LiteAvatar } from '../lite';
+import { DangerButton } from '../../components/ui';
 import { ConflictDialog } from './ConflictDialog';
 import { useI18n } from '../../i18n';
 import type { ActionKind } from '../../lib/deeplinks';
@@ -338,7 +339,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                 {mode === 'view' ? (
                   <>
                     {list.rights.delete && contact && (
-                      <Button onClick={() => onDelete(contact)}>{t('common.delete')}</Button>
+                      <DangerButton onClick={() => onDelete(contact)}>{t('common.delete')}</DangerButton>
                     )}
                     <Button onClick={onClose}>{t('common.close')}</Button>
                     {list.rights.modify && contact && (
