@@ -387,6 +387,7 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.keyboard.press('Enter');
     const dlg = page.getByRole('dialog');
     await dlg.getByText('Chloé Martin').first().waitFor();
+    await page.waitForFunction(() => !!document.activeElement?.closest('[role=dialog]'));
     await page.keyboard.press('Escape');
     await dlg.waitFor({ state: 'detached' });
     assert.equal(await focusedName(), 'Chloé Martin', 'focus returns to the contact');
@@ -421,5 +422,172 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.locator('tbody [data-contact-id]').first().focus();
     await page.keyboard.press('ArrowDown');
     assert.equal(await focusedName(), 'Björn Larsson');
+  });
+
+  step('the address follows the open contact: a link opens it, Back closes it and stays on the list', async (pages) => {
+    const { page } = await atList(token);
+    pages.push(page);
+    const paulo = page.locator('[data-contact-id]', { hasText: 'Paulo Costa' });
+    const cid = await paulo.getAttribute('data-contact-id');
+    await paulo.locator('[data-contact-name]').click();
+    await page.waitForURL(new RegExp(`/lists/${listId}/contacts/${cid}$`));
+    await page.getByRole('dialog').getByText('Paulo Costa').first().waitFor();
+    await page.goBack();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.match(page.url(), new RegExp(`/lists/${listId}$`), 'Back closes the contact, not the list');
+    await page.locator('[data-contact-id]').first().waitFor();
+    // A shared link opens the list with the contact.
+    const other = await open(token, `/lists/${listId}/contacts/${cid}`);
+    pages.push(other.page);
+    await other.page.getByRole('dialog').getByText('Paulo Costa').first().waitFor();
+    await other.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await other.page.waitForURL(new RegExp(`/lists/${listId}$`));
+    await other.page.locator('[data-contact-id]').first().waitFor();
+  });
+
+  step('a contact goes to a phone: vCard download, QR code, copy buttons, address on a map', async (pages) => {
+    const cid = (await call(token, 'GET', `/api/v1/lists/${listId}/contacts?q=Tanaka`)).json.items[0].id;
+    const cur = (await call(token, 'GET', `/api/v1/lists/${listId}/contacts/${cid}`)).json;
+    const put = await fetch(`${server.base}/api/v1/lists/${listId}/contacts/${cid}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': `"${cur.version}"` },
+      body: JSON.stringify({ address: { street: '1-1 Marunouchi', city: 'Tokyo', postal_code: '100-0005', state: '', country: 'Japan' } }),
+    });
+    assert.equal(put.status, 200, await put.text());
+    const { page } = await open(token, `/lists/${listId}/contacts/${cid}`, { acceptDownloads: true });
+    pages.push(page);
+    const dlg = page.getByRole('dialog');
+    await dlg.getByText('Aiko Tanaka').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), dlg.getByRole('button', { name: 'vCard' }).click()]);
+    assert.equal(download.suggestedFilename(), 'Aiko Tanaka.vcf');
+    const vcf = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+    assert.match(vcf, /^BEGIN:VCARD\r\nVERSION:3.0\r\nN:Tanaka;Aiko;;;\r\nFN:Aiko Tanaka\r\n/);
+    assert.match(vcf, /TEL;TYPE=CELL:\+81 90 1234 5678/);
+    await dlg.getByRole('button', { name: 'QR code' }).click();
+    await dlg.getByRole('img', { name: 'QR code with the contact card of Aiko Tanaka' }).waitFor();
+    assert.ok(await dlg.getByRole('button', { name: 'Copy aiko@example.com' }).isVisible());
+    await dlg.getByRole('tab', { name: 'Company' }).click();
+    const map = dlg.getByRole('link', { name: 'Open in OpenStreetMap' });
+    assert.match(await map.getAttribute('href'), /^https:\/\/www\.openstreetmap\.org\/search\?query=1-1%20Marunouchi%2C%20100-0005%2C%20Tokyo%2C%20Japan$/);
+    axeReport.contactShare = await axe(page);
+  });
+
+  step('rough edges: no red before typing, forgiving website and extension, one ✕, real 404, one message for a missing list', async (pages) => {
+    const { page } = await atList(token);
+    pages.push(page);
+    await page.getByRole('button', { name: 'New contact' }).first().click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByLabel('Full name').waitFor();
+    // Tabs do not change the dialog's height, and nothing is red before anything is typed.
+    const h1 = (await dlg.boundingBox()).height;
+    await dlg.getByRole('tab', { name: 'Company' }).click();
+    await dlg.getByRole('tab', { name: 'Notes' }).click();
+    const h2 = (await dlg.boundingBox()).height;
+    assert.ok(Math.abs(h1 - h2) < 2, `dialog height ${h1} vs ${h2}`);
+    await dlg.getByRole('tab', { name: 'Contact' }).click();
+    assert.equal(await dlg.getByText('Full name is required').count(), 0);
+    await dlg.getByLabel('Full name').fill('Extension Person');
+    await dlg.getByLabel('Phone').fill('+33 1 23 45 67 89 poste 1234');
+    await dlg.getByLabel('Website').fill('example.com');
+    await dlg.getByLabel('Mobile').focus();
+    assert.equal(await dlg.getByRole('button', { name: 'Save' }).isDisabled(), false, 'example.com and "poste 1234" are accepted');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    const saved = (await call(token, 'GET', `/api/v1/lists/${listId}/contacts?q=Extension`)).json.items[0];
+    assert.equal(saved.website, 'https://example.com');
+    assert.equal(saved.phone, '+33 1 23 45 67 89 ext 1234');
+    const card = page.locator('[data-contact-id]', { hasText: 'Extension Person' });
+    await card.waitFor();
+    // Destructive buttons are red (the danger marker), the group filter has one ✕.
+    await card.getByRole('button', { name: 'More actions for Extension Person' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog');
+    assert.equal(await confirm.locator('button[data-danger]').count(), 1, 'the delete button is styled as destructive');
+    await confirm.locator('button[data-danger]').click();
+    await confirm.waitFor({ state: 'detached' });
+    const g = await call(token, 'POST', `/api/v1/lists/${listId}/groups`, { name: 'Drivers' });
+    await page.goto(`${server.base}${listUrl}?group=${g.json.id}`);
+    await page.getByText('Group: Drivers').first().waitFor().catch(() => {});
+    const tag = page.locator('.fui-Tag');
+    await tag.first().waitFor();
+    assert.equal(await tag.locator('svg').count(), 1, 'one ✕ on the group filter');
+    // The group delete confirmation for an empty group.
+    await page.goto(`${server.base}${listUrl}`);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Group administration' }).click();
+    await page.getByRole('dialog').locator('button[data-danger]').first().click();
+    await page.getByRole('alertdialog').getByText('It has no contacts.').waitFor();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.keyboard.press('Escape');
+    // 404 page and a missing list.
+    await page.goto(`${server.base}/no/such/page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.getByRole('button', { name: 'All lists' }).waitFor();
+    await page.goto(`${server.base}/lists/00000000-0000-0000-0000-000000000000`);
+    await page.getByRole('heading', { name: 'This contact list does not exist or was deleted.' }).waitFor();
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('.fui-Toast').count(), 0, 'no toast on top of the message');
+    assert.equal(await page.getByRole('alert').count(), 0, 'no second error');
+  });
+
+  step('owners rename a list, and delete it only after typing its name', async (pages) => {
+    const l = await call(token, 'POST', '/api/v1/lists', { name: 'Temporary list' });
+    const { page } = await open(token, `/lists/${l.json.id}`);
+    pages.push(page);
+    await page.getByRole('heading', { name: 'Temporary list' }).waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Rename list' }).click();
+    let dlg = page.getByRole('dialog');
+    await dlg.getByLabel('List name').fill('Renamed list');
+    await dlg.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: 'Renamed list' }).waitFor();
+    assert.equal((await call(token, 'GET', `/api/v1/lists/${l.json.id}`)).json.name, 'Renamed list');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Delete list' }).click();
+    dlg = page.getByRole('alertdialog');
+    await dlg.getByText('This cannot be undone.', { exact: false }).waitFor();
+    const del = dlg.getByRole('button', { name: 'Delete for everybody' });
+    assert.equal(await del.isDisabled(), true);
+    await dlg.getByLabel('List name').fill('Renamed');
+    assert.equal(await del.isDisabled(), true, 'a partial name does not delete');
+    await dlg.getByLabel('List name').fill('Renamed list');
+    await del.click();
+    await page.waitForURL((u) => new URL(u).pathname === '/');
+    assert.equal((await call(token, 'GET', `/api/v1/lists/${l.json.id}`)).status, 404);
+  });
+
+  step('pickers: ↓ then Enter picks the first match; no match says so; Escape closes only the suggestions', async (pages) => {
+    const g = await call(token, 'POST', `/api/v1/lists/${listId}/groups`, { name: 'Pickers' });
+    const { page } = await atList(token);
+    pages.push(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Group administration' }).click();
+    await page.getByRole('dialog').getByRole('row', { name: /Pickers/ }).getByRole('button', { name: 'Manage members' }).click();
+    const dlg = page.getByRole('dialog');
+    const box = dlg.getByRole('combobox');
+    await box.click();
+    // "C": several matches, and options whose names start with the typed letter (Fluent made
+    // the first of those active, so ↓ then Enter took the one after it).
+    await page.keyboard.type('C');
+    const answer = (await call(token, 'GET', `/api/v1/lists/${listId}/contacts?q=C&per_page=20`)).json.items.map((c) => c.full_name);
+    assert.ok(answer.length >= 3);
+    const first = answer[0];
+    // Only the answer for "C" is offered (never the list of a previous query).
+    await page.waitForFunction((n) => document.querySelectorAll('[role=option]').length === n, answer.length);
+    assert.match(await page.getByRole('option').first().innerText(), new RegExp(first));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await dlg.getByRole('row', { name: new RegExp(first) }).waitFor();
+    const members = (await call(token, 'GET', `/api/v1/lists/${listId}/contacts?group=${g.json.id}`)).json.items.map((c) => c.full_name);
+    assert.deepEqual(members, [first], '↓ then Enter adds the first match');
+    await box.fill('');
+    await page.keyboard.type('zzzz');
+    await page.getByRole('option', { name: 'No match' }).waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await dlg.count(), 1, 'the dialog is still open');
+    // Escape in the members view goes back to the groups, not out of the dialog.
+    await box.press('Escape');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().waitFor();
+    assert.equal(await page.getByRole('dialog').count(), 1);
   });
 });

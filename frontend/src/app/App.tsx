@@ -107,7 +107,7 @@ export function App() {
     case 'list':
       page = (
         <RequireAuth>
-          <ListPage key={route.id} listId={route.id} />
+          <ListPage key={route.id} listId={route.id} contactId={route.contactId} />
         </RequireAuth>
       );
       break;
@@ -117,7 +117,7 @@ export function App() {
   return (
     <div className={s.root}>
       <ServiceBanner />
-      <RouteBoundary key={loc.pathname}>
+      <RouteBoundary key={route.name === 'list' ? `/lists/${route.id}` : loc.pathname}>
         <Suspense fallback={<Loading />}>{page}</Suspense>
       </RouteBoundary>
     </div>

@@ -8,6 +8,7 @@ import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search2
 import { CardSkeletons, EmptyState } from '../components/ui';
 import { navigate, useLocation } from '../app/router';
 import { useNotify } from '../app/notify';
+import { useSession } from '../app/session';
 import { useT } from '../i18n';
 import { formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
 import { AlphaRail } from './AlphaRail';
@@ -34,6 +35,7 @@ const ImportDialog = lazyRetry(() => import('./dialogs/ImportDialog'));
 const ExportDialog = lazyRetry(() => import('./dialogs/ExportDialog'));
 const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsDialog'));
 const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
+const ListAdminDialog = lazyRetry(() => import('./dialogs/ListAdminDialog'));
 
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
@@ -85,7 +87,7 @@ function storedView(listId: string): DisplayMode | null {
 
 let firstPaintMarked = false;
 
-export function ListPage({ listId }: { listId: string }) {
+export function ListPage({ listId, contactId }: { listId: string; contactId?: string }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -100,6 +102,63 @@ export function ListPage({ listId }: { listId: string }) {
   const [dialog, setDialog] = useState<BookDialog | null>(null);
   const [contactDialog, setContactDialog] = useState<ContactDialogState>(null);
   const [toDelete, setToDelete] = useState<Contact | null>(null);
+
+  const { host } = useSession();
+  const listPath = `/lists/${encodeURIComponent(listId)}`;
+  // Viewing a contact puts it in the address (/lists/{id}/contacts/{cid}): a link to share,
+  // and Back closes the card instead of leaving the list.
+  const pushedContact = useRef(false);
+  const contactIdRef = useRef(contactId);
+  contactIdRef.current = contactId;
+  const openContactRef = useRef<string | undefined>(undefined);
+  openContactRef.current = contactDialog?.contact?.id;
+  const viewContact = useCallback(
+    (contact: Contact) => {
+      setContactDialog({ mode: 'view', contact });
+      if (contactIdRef.current !== contact.id) {
+        navigate(`${listPath}/contacts/${encodeURIComponent(contact.id)}${window.location.search}`, { replace: !!contactIdRef.current });
+        if (!contactIdRef.current) pushedContact.current = true;
+      }
+    },
+    [listPath],
+  );
+  const closeContact = useCallback(() => {
+    setContactDialog(null);
+    if (!contactIdRef.current) return;
+    if (pushedContact.current) {
+      pushedContact.current = false;
+      window.history.back();
+    } else navigate(`${listPath}${window.location.search}`, { replace: true });
+  }, [listPath]);
+  // The address names a contact (a shared link, Forward, a Teams deep link): open it. It no
+  // longer does (Back): close it.
+  const teamsSubPage = host.context?.page?.subPageId;
+  useEffect(() => {
+    if (!contactId && teamsSubPage && /^[\w-]+$/.test(teamsSubPage)) navigate(`${listPath}/contacts/${encodeURIComponent(teamsSubPage)}${window.location.search}`, { replace: true });
+    // Only on arrival: later the address decides.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    if (!contactId) {
+      pushedContact.current = false;
+      setContactDialog((d) => (d && d.mode === 'view' ? null : d));
+      return;
+    }
+    if (openContactRef.current === contactId) return;
+    let live = true;
+    api.contact(listId, contactId).then(
+      (c) => live && setContactDialog({ mode: 'view', contact: c }),
+      (e: unknown) => {
+        if (!live) return;
+        notify.error(e, t('contact.notFound'));
+        navigate(`${listPath}${window.location.search}`, { replace: true });
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [contactId, listId]);
 
   const setState = useCallback((next: BookState) => navigate(`${loc.pathname}${formatBookState(next)}`, { replace: true }), [loc.pathname]);
 
@@ -221,8 +280,9 @@ export function ListPage({ listId }: { listId: string }) {
   const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
     remember();
     if (c === 'delete') setToDelete(contact);
+    else if (c === 'view') viewContact(contact);
     else setContactDialog({ mode: c, contact });
-  }, []);
+  }, [viewContact]);
   const onLetter = useCallback((l: string) => setState(toggleLetter(state, l)), [setState, state]);
   const onPage = useCallback((p: number) => setState(updateBookState(state, { page: p })), [setState, state]);
   const onPerPage = useCallback((n: number) => setState(updateBookState(state, { perPage: n })), [setState, state]);
@@ -411,19 +471,19 @@ export function ListPage({ listId }: { listId: string }) {
       </div>
       <Suspense fallback={null}>
         {contactDialog && (
-          <DialogBoundary onClose={() => setContactDialog(null)}>
+          <DialogBoundary onClose={closeContact}>
           <ContactDialog
             listId={listId}
             list={list}
             groups={groups}
             initial={contactDialog}
-            onClose={() => setContactDialog(null)}
+            onClose={closeContact}
             onSaved={(c, created) => {
               notify.success(t(created ? 'book.created' : 'book.updated', { name: c.full_name }));
               reload();
             }}
             onDelete={(c) => {
-              setContactDialog(null);
+              closeContact();
               setToDelete(c);
             }}
             onGroupsChanged={loadGroups}
@@ -451,6 +511,11 @@ export function ListPage({ listId }: { listId: string }) {
         {dialog === 'import' && <DialogBoundary onClose={closeDialog}><ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} /></DialogBoundary>}
         {dialog === 'export' && <DialogBoundary onClose={closeDialog}><ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} /></DialogBoundary>}
         {dialog === 'display' && <DialogBoundary onClose={closeDialog}><DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {(dialog === 'renameList' || dialog === 'deleteList') && (
+          <DialogBoundary onClose={closeDialog}>
+            <ListAdminDialog what={dialog === 'renameList' ? 'rename' : 'delete'} list={list} onClose={closeDialog} onRenamed={setList} />
+          </DialogBoundary>
+        )}
         {dialog === 'about' && <DialogBoundary onClose={closeDialog}><AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
       </Suspense>
     </>

@@ -6,14 +6,14 @@ import { memo, type ReactElement } from 'react';
 import {
   Add20Regular, AppsList20Regular, ArrowDownload20Regular, ArrowUpload20Regular, Grid20Regular, Group20Regular, Info20Regular,
   Key20Regular, PeopleAdd20Regular, QuestionCircle20Regular, Settings20Regular, ShieldLock20Regular, TextBulletListLtr20Regular,
-  Person20Regular,
+  Person20Regular, Rename20Regular, Delete20Regular,
 } from '../components/icons';
 import type { ContactList, DisplayMode } from '../api/types';
 import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
 import { navigate } from '../app/router';
 
-export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about';
+export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList';
 
 const useStyles = makeStyles({
   bar: {
@@ -154,6 +154,13 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
                 </MenuItem>
                 <MenuItem icon={<Key20Regular />} onClick={() => open('apikeys')}>
                   {t('book.apiKeys')}
+                </MenuItem>
+                <MenuDivider />
+                <MenuItem icon={<Rename20Regular />} onClick={() => open('renameList')}>
+                  {t('listAdmin.rename')}
+                </MenuItem>
+                <MenuItem icon={<Delete20Regular />} onClick={() => open('deleteList')}>
+                  {t('listAdmin.delete')}
                 </MenuItem>
               </>
             )}

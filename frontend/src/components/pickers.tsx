@@ -39,12 +39,14 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
   const s = useStyles();
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 200);
-  const [users, setUsers] = useState<User[]>([]);
+  // Results are shown only for what is in the box now: a stale list must not be picked from.
+  const [result, setResult] = useState<{ q: string; items: User[] }>({ q: '\u0000', items: [] });
   useEffect(() => {
     const ctrl = new AbortController();
-    api.users(dq, ctrl.signal).then((r) => setUsers(r.items), () => undefined);
+    api.users(dq, ctrl.signal).then((r) => setResult({ q: dq, items: r.items }), () => undefined);
     return () => ctrl.abort();
   }, [dq]);
+  const users = result.q === q ? result.items : [];
   const shown = users.filter((u) => !exclude.includes(u.oid));
   return (
     <Combobox
@@ -62,7 +64,7 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
       disableAutoFocus
       onKeyDown={stopEscapeWhenOpen}
     >
-      {shown.length === 0 && dq.trim() && <NoMatch />}
+      {shown.length === 0 && result.q === q && q.trim() && <NoMatch />}
       {shown.map((u) => (
         <Option key={u.oid} value={u.oid} text={UNTYPEABLE + u.display_name}>
           <span className={s.opt}>
@@ -82,12 +84,13 @@ export function ContactPicker({ listId, label, exclude, onPick }: { listId: stri
   const s = useStyles();
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 200);
-  const [items, setItems] = useState<Contact[]>([]);
+  const [result, setResult] = useState<{ q: string; items: Contact[] }>({ q: '\u0000', items: [] });
   useEffect(() => {
     const ctrl = new AbortController();
-    api.contacts(listId, { q: dq, per_page: 20 }, ctrl.signal).then((r) => setItems(r.items), () => undefined);
+    api.contacts(listId, { q: dq, per_page: 20 }, ctrl.signal).then((r) => setResult({ q: dq, items: r.items }), () => undefined);
     return () => ctrl.abort();
   }, [listId, dq]);
+  const items = result.q === q ? result.items : [];
   const shown = items.filter((c) => !exclude.has(c.id));
   return (
     <Combobox
@@ -105,7 +108,7 @@ export function ContactPicker({ listId, label, exclude, onPick }: { listId: stri
       disableAutoFocus
       onKeyDown={stopEscapeWhenOpen}
     >
-      {shown.length === 0 && dq.trim() && <NoMatch />}
+      {shown.length === 0 && result.q === q && q.trim() && <NoMatch />}
       {shown.map((c) => (
         <Option key={c.id} value={c.id} text={UNTYPEABLE + c.full_name}>
           <span className={s.opt}>

@@ -66,6 +66,20 @@ export function CardSkeletons({ count = 12 }: { count?: number }) {
   );
 }
 
+/** Copies text; where the clipboard API is blocked (an iframe without permission), select-and-copy. */
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+}
+
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const t = useT();
   const [done, setDone] = useState(false);
@@ -75,17 +89,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         appearance="subtle"
         icon={done ? <Checkmark20Regular /> : <Copy20Regular />}
         onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(text);
-          } catch {
-            // Clipboard blocked (e.g. in an iframe without permission): select-and-copy fallback.
-            const ta = document.createElement('textarea');
-            ta.value = text;
-            document.body.appendChild(ta);
-            ta.select();
-            document.execCommand('copy');
-            ta.remove();
-          }
+          await copyText(text);
           setDone(true);
           setTimeout(() => setDone(false), 2000);
         }}

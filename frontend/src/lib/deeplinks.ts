@@ -138,3 +138,8 @@ export function planHref(plan: ActionPlan): string | null {
       return null;
   }
 }
+
+/** The web address of one contact: opening it opens the list with the contact's card. */
+export function contactUrl(listId: string, contactId: string, origin = window.location.origin): string {
+  return `${origin}/lists/${encodeURIComponent(listId)}/contacts/${encodeURIComponent(contactId)}`;
+}

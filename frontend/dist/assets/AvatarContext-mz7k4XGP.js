@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{M as t}from"./i18n-BQ1SET1e.js";var n=e(t(),1),r=n.createContext(void 0),i={},a=r.Provider,o=()=>n.useContext(r)??i;export{o as n,a as t};
