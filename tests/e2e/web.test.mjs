@@ -53,6 +53,16 @@ async function atList(tok, opts = {}) {
   return o;
 }
 
+/** Escape closes the dialog. A visible tooltip takes the first Escape (Fluent's rule), hence the loop. */
+async function escapeDialog(page) {
+  await page.mouse.move(0, 0);
+  for (let i = 0; i < 3 && (await page.getByRole('dialog').count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 2000 }).catch(() => {});
+  }
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+}
+
 /** Runs a scenario; on failure keeps a screenshot of every page it opened. */
 function step(name, fn) {
   it(name, async () => {
@@ -210,6 +220,45 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.getByTestId('results-loading').waitFor({ state: 'detached' });
     assert.deepEqual(await page.locator('[data-contact-name]').allTextContents(), ['Clément Dupont']);
     await page.getByTestId('results-count').filter({ hasText: '1 contact' }).waitFor();
+  });
+
+  step('axe: every view, desktop and phone, light and dark', async (pages) => {
+    for (const [layout, opts] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      for (const colorScheme of ['light', 'dark']) {
+        const tag = `${layout}-${colorScheme}`;
+        const { page } = await open(token, '/', { ...opts, colorScheme });
+        pages.push(page);
+        await page.getByRole('heading', { name: 'Contact lists' }).waitFor();
+        axeReport[`home-${tag}`] = await axe(page);
+        const views = layout === 'desktop' ? ['card', 'list', 'group'] : ['card'];
+        for (const view of views) {
+          await page.goto(`${server.base}${listUrl}?view=${view}`);
+          await page.locator(view === 'group' ? 'main h2, main h3' : '[data-contact-id]').first().waitFor();
+          axeReport[`list-${view}-${tag}`] = await axe(page);
+        }
+        await page.goto(`${server.base}${listUrl}`);
+        await page.locator('[data-contact-id]').first().waitFor();
+        await page.locator('[data-contact-id]').first().click();
+        await page.getByRole('dialog').getByRole('tab').first().waitFor();
+        axeReport[`contact-${tag}`] = await axe(page);
+        await escapeDialog(page);
+        await page.getByRole('button', { name: 'New contact' }).first().click();
+        await page.getByRole('dialog').getByLabel('Full name').waitFor();
+        axeReport[`newContact-${tag}`] = await axe(page);
+        await escapeDialog(page);
+        for (const [item, key] of [['API keys', 'apiKeys'], ['Display settings', 'display']]) {
+          await page.getByRole('button', { name: 'Settings' }).click();
+          await page.getByRole('menuitem', { name: item }).click();
+          await page.getByRole('dialog').waitFor();
+          await page.waitForTimeout(300);
+          axeReport[`${key}-${tag}`] = await axe(page);
+          await escapeDialog(page);
+        }
+        await page.goto(`${server.base}/no/such/page`);
+        await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+        axeReport[`notFound-${tag}`] = await axe(page);
+      }
+    }
   });
 
   step('server killed during use: failure with Retry instead of stale results, no blank page, Retry works after restart', async (pages) => {
@@ -590,4 +639,11 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().waitFor();
     assert.equal(await page.getByRole('dialog').count(), 1);
   });
+
+  it('has no serious or critical accessibility violations in any view (run last: every scenario adds its views)', () => {
+    const bad = Object.entries(axeReport).flatMap(([view, r]) => r.severe.map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} @ ${v.nodes.join(' | ')}`));
+    assert.ok(Object.keys(axeReport).length >= 20, `views checked: ${Object.keys(axeReport).join(', ')}`);
+    assert.deepEqual(bad, []);
+  });
+
 });

@@ -113,9 +113,9 @@ const useDangerStyles = makeStyles({
     ':hover:active': { backgroundColor: tokens.colorStatusDangerBackground3Pressed, color: tokens.colorNeutralForegroundOnBrand },
   },
   secondary: {
-    color: tokens.colorStatusDangerForeground1,
-    ':hover': { color: tokens.colorStatusDangerForeground1 },
-    ':hover:active': { color: tokens.colorStatusDangerForeground1 },
+    color: tokens.colorStatusDangerForeground3,
+    ':hover': { color: tokens.colorStatusDangerForeground3 },
+    ':hover:active': { color: tokens.colorStatusDangerForeground3 },
   },
 });
 
