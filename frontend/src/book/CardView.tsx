@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import { Caption1, makeStyles, Text, tokens, useArrowNavigationGroup, useFocusableGroup } from '@fluentui/react-components';
+import { Caption1, makeStyles, Text, tokens, useArrowNavigationGroup } from '@fluentui/react-components';
+import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 import type { Contact, Rights, VisibleField } from '../api/types';
 import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
@@ -58,11 +59,9 @@ const useStyles = makeStyles({
 });
 
 export const ContactCard = memo(function ContactCard({
-  contact, rights, fields, onCommand,
-}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void }) {
+  contact, rights, fields, onCommand, group,
+}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
   const s = useStyles();
-  // One Tab stop per card: arrows move between cards, Enter opens, Tab inside reaches the actions.
-  const group = useFocusableGroup({ tabBehavior: 'limited', ignoreDefaultKeydown: { Enter: true } });
   const show = (f: VisibleField) => fields.includes(f);
   const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
     .filter(Boolean)
@@ -120,10 +119,11 @@ export function CardView({
 }: { items: Contact[]; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; label: string }) {
   const s = useStyles();
   const arrows = useArrowNavigationGroup({ axis: 'grid-linear', memorizeCurrent: true });
+  const group = useGroupAttrs();
   return (
     <ul className={s.grid} aria-label={label} id="results-list" {...arrows}>
       {items.map((c) => (
-        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} />
+        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} group={group} />
       ))}
     </ul>
   );

@@ -1,7 +1,8 @@
 // The phone layout of the contact book: one row per contact (avatar, name, one line of job and
 // company, call and e-mail buttons of 44 px), more rows loaded as the end scrolls into view.
 import { memo, useEffect, useRef } from 'react';
-import { makeStyles, Spinner, tokens, useArrowNavigationGroup, useFocusableGroup } from '@fluentui/react-components';
+import { makeStyles, Spinner, tokens, useArrowNavigationGroup } from '@fluentui/react-components';
+import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 import type { Contact } from '../api/types';
 import type { ContactCommand } from './ContactMenu';
 import { LiteAvatar } from './lite';
@@ -40,10 +41,9 @@ const useStyles = makeStyles({
   more: { display: 'flex', justifyContent: 'center', padding: tokens.spacingVerticalL, minHeight: '48px' },
 });
 
-const PhoneRow = memo(function PhoneRow({ contact, onCommand }: { contact: Contact; onCommand: (c: ContactCommand, contact: Contact) => void }) {
+const PhoneRow = memo(function PhoneRow({ contact, onCommand, group }: { contact: Contact; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
   const s = useStyles();
   const t = useT();
-  const group = useFocusableGroup({ tabBehavior: 'limited', ignoreDefaultKeydown: { Enter: true } });
   const sub = [contact.job_title, contact.company].filter(Boolean).join(' · ');
   const phone = primaryPhone(contact);
   const open = () => onCommand('view', contact);
@@ -94,6 +94,7 @@ export function PhoneList({
   const s = useStyles();
   const t = useT();
   const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
+  const group = useGroupAttrs();
   const sentinel = useRef<HTMLDivElement>(null);
   const more = items.length < total;
   const onMoreRef = useRef(onMore);
@@ -110,7 +111,7 @@ export function PhoneList({
     <>
       <ul className={s.list} aria-label={label} id="results-list" {...arrows}>
         {items.map((c) => (
-          <PhoneRow key={c.id} contact={c} onCommand={onCommand} />
+          <PhoneRow key={c.id} contact={c} onCommand={onCommand} group={group} />
         ))}
       </ul>
       <div ref={sentinel} className={s.more} data-testid="load-more">

@@ -1,11 +1,12 @@
 import { memo } from 'react';
 import {
-  makeStyles, useArrowNavigationGroup, useFocusableGroup, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, tokens,
+  makeStyles, useArrowNavigationGroup, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, tokens,
 } from '@fluentui/react-components';
 import type { Contact, Rights, SortField, SortOrder, VisibleField } from '../api/types';
 import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
 import { useT } from '../i18n';
+import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 
 const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
 
@@ -42,6 +43,7 @@ export const TableView = memo(function TableView({
   const dir = order === 'asc' ? 'ascending' : 'descending';
   // One Tab stop for the rows: ↑/↓ move between contacts, Enter opens, Tab inside reaches the actions.
   const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
+  const group = useGroupAttrs();
   return (
     <div className={s.wrap}>
       <Table className={s.table} aria-label={label} sortable size="medium">
@@ -65,7 +67,7 @@ export const TableView = memo(function TableView({
         </TableHeader>
         <TableBody {...arrows}>
           {items.map((c) => (
-            <ContactRow key={c.id} c={c} cols={cols} rights={rights} onCommand={onCommand} />
+            <ContactRow key={c.id} c={c} cols={cols} rights={rights} onCommand={onCommand} group={group} />
           ))}
         </TableBody>
       </Table>
@@ -74,10 +76,9 @@ export const TableView = memo(function TableView({
 });
 
 const ContactRow = memo(function ContactRow({
-  c, cols, rights, onCommand,
-}: { c: Contact; cols: string[]; rights: Rights; onCommand: (c: ContactCommand, contact: Contact) => void }) {
+  c, cols, rights, onCommand, group,
+}: { c: Contact; cols: string[]; rights: Rights; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
   const s = useStyles();
-  const group = useFocusableGroup({ tabBehavior: 'limited', ignoreDefaultKeydown: { Enter: true } });
   return (
             <TableRow
               className={s.row}
