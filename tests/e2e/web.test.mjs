@@ -198,6 +198,32 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.getByRole('dialog', { name: /About/ }).waitFor();
   });
 
+  step('a deploy that replaced the chunks reloads the page once, then offers Retry (no reload loop)', async (pages) => {
+    const { page } = await open(token, null);
+    pages.push(page);
+    // The old build's About chunk is gone (404) and index.html now names another entry script.
+    await page.route(/\/assets\/AboutDialog-[^/]*\.js/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.route((u) => u.pathname === '/', async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace(/\/assets\/index-[^"]+\.js/, '/assets/index-NEWBUILD.js');
+      await route.fulfill({ response: res, body: html });
+    });
+    await page.goto(`${server.base}${listUrl}`);
+    await page.locator('[data-contact-id]').first().waitFor();
+    await page.evaluate(() => (window.__beforeReload = true));
+    await page.getByRole('button', { name: 'Help' }).click();
+    await page.getByRole('menuitem', { name: 'About' }).click();
+    await page.waitForFunction(() => !window.__beforeReload, null, { timeout: 20_000 }).catch(() => {});
+    await page.locator('[data-contact-id]').first().waitFor();
+    assert.equal(await page.evaluate(() => window.__beforeReload ?? false), false, 'the page was reloaded');
+    // Still missing after the reload: no second reload, the dialog's Retry instead.
+    await page.evaluate(() => (window.__afterReload = true));
+    await page.getByRole('button', { name: 'Help' }).click();
+    await page.getByRole('menuitem', { name: 'About' }).click();
+    await page.getByRole('dialog', { name: 'This window could not be opened' }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.evaluate(() => window.__afterReload), true, 'no reload loop');
+  });
+
   step('the contact dialog is preloaded after first paint and opens with the network gone', async (pages) => {
     const { page } = await open(token, listUrl);
     pages.push(page);

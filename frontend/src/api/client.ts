@@ -100,7 +100,7 @@ export async function rawRequest(path: string, opts: RequestOptions = {}): Promi
   }
 }
 
-async function probeHealth(): Promise<boolean> {
+export async function probeHealth(): Promise<boolean> {
   try {
     return (await fetch('/healthz', { cache: 'no-store' })).ok;
   } catch {

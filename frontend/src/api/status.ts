@@ -98,3 +98,15 @@ export function startOfflineProbe(probe: () => Promise<boolean>, everyMs = 3000)
   };
   setTimeout(() => void tick(), everyMs);
 }
+
+/** The browser's own offline/online events, so the banner shows before a request fails. */
+export function watchBrowserConnection(probe: () => Promise<boolean>): void {
+  if (typeof window === 'undefined') return;
+  window.addEventListener('offline', () => {
+    setServiceStatus('offline');
+    startOfflineProbe(probe);
+  });
+  window.addEventListener('online', () => {
+    if (status === 'offline') void probe().then((up) => up && setServiceStatus('ok'), () => undefined);
+  });
+}

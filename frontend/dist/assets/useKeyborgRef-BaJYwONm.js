@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{n as t}from"./jsx-runtime-C3cWAN_r.js";import{It as n,Lt as r,ln as i}from"./client-DCaoqYas.js";var a=e(t(),1);function o(){let{targetDocument:e}=i(),t=a.useRef(null);return a.useEffect(()=>{let i=e?.defaultView;if(i){let e=n(i);return t.current=e,()=>{r(e),t.current=null}}},[e]),t}export{o as t};
