@@ -95,6 +95,8 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   const state = useMemo(() => parseBookState(loc.search), [loc.search]);
   const [list, setList] = useState<ContactList | null>(null);
   const [listError, setListError] = useState<unknown>(null);
+  const listErrorRef = useRef<unknown>(null);
+  listErrorRef.current = listError;
   const [groups, setGroups] = useState<Group[]>([]);
   const [reloadKey, setReloadKey] = useState(0);
   const [searchInput, setSearchInput] = useState(state.q);
@@ -198,10 +200,11 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
     () =>
       onServiceBack(() => {
         setReloadKey((k) => k + 1);
-        setListError((e: unknown) => {
-          if (e && !(e instanceof ApiError)) loadList();
-          return e instanceof ApiError ? e : null;
-        });
+        // The list itself failed for want of a network (not a 404): load it again.
+        if (listErrorRef.current && !(listErrorRef.current instanceof ApiError)) {
+          setListError(null);
+          loadList();
+        }
       }),
     [loadList],
   );
