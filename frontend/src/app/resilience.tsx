@@ -49,12 +49,17 @@ export function lazyRetry<P extends object>(load: () => Promise<{ default: Compo
   return Lazy as Preloadable<P>;
 }
 
-/** Preloads chunks when the browser is idle, after the first contacts are on screen. */
+/**
+ * Preloads chunks once the page has been quiet for a moment after the first contacts are on
+ * screen: compiling a chunk in the middle of the first searches made them measurably slower.
+ */
 export function preloadWhenIdle(...items: { preload: () => Promise<void> }[]): void {
   const run = () => items.forEach((i) => void i.preload().catch(() => undefined));
   const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
-  if (w.requestIdleCallback) w.requestIdleCallback(run, { timeout: 3000 });
-  else setTimeout(run, 1000);
+  setTimeout(() => {
+    if (w.requestIdleCallback) w.requestIdleCallback(run, { timeout: 5000 });
+    else run();
+  }, 2500);
 }
 
 interface BoundaryProps {
