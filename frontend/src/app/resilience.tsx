@@ -67,8 +67,20 @@ interface BoundaryProps {
   fallback: (error: unknown, retry: () => void) => ReactNode;
 }
 
+/** Forgets failed chunk loads, so the next render tries them again. */
+function forgetFailedChunks() {
+  failedChunks.forEach((r) => r());
+  failedChunks.clear();
+}
+
 export class ErrorBoundary extends Component<BoundaryProps, { error: unknown; attempt: number }> {
   state = { error: null as unknown, attempt: 0 };
+  componentWillUnmount() {
+    // Closed (a dialog, after its failure was shown) or left (a route): opening it again is a new
+    // attempt, so chunks that failed are loaded again. Not on mount: a mount that suspends is
+    // started over by React, which would retry without end.
+    if (this.state.error) forgetFailedChunks();
+  }
   static getDerivedStateFromError(error: unknown) {
     return { error };
   }
@@ -76,8 +88,7 @@ export class ErrorBoundary extends Component<BoundaryProps, { error: unknown; at
     console.error('contactpro: a view failed', error, info.componentStack);
   }
   retry = () => {
-    failedChunks.forEach((r) => r());
-    failedChunks.clear();
+    forgetFailedChunks();
     this.setState((s) => ({ error: null, attempt: s.attempt + 1 }));
   };
   render() {
