@@ -8,7 +8,8 @@ import { resumeSession, SessionProvider } from './app/session';
 import { NotifyProvider } from './app/notify';
 import { I18nProvider } from './i18n';
 import { LANG_STORAGE_KEY, pickLang, translate, type Lang } from './i18n/core';
-import { api } from './api/client';
+import { api, probeHealth } from './api/client';
+import { watchBrowserConnection } from './api/status';
 import { setTokenProvider, tokenProviderFor } from './auth';
 import { completeBrowserSignIn, configureBrowserSignIn, isCallback, loaderFor } from './auth/browser';
 import { detectHost, onTeamsThemeChange, type HostInfo } from './teams/teams';
@@ -16,6 +17,7 @@ import { themeForBrowser, themeForTeams, type ThemeName } from './lib/theme';
 import type { Info, LoginResponse } from './api/types';
 
 performance.mark('cp:boot');
+watchBrowserConnection(probeHealth);
 
 const THEMES: Record<ThemeName, Theme> = {
   teamsLight: teamsLightTheme,

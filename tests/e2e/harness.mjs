@@ -38,29 +38,36 @@ export async function startServer(opts = {}) {
   const base = `http://127.0.0.1:${port}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactpro-e2e-'));
   let proc;
-  if (process.env.E2E_SERVER === 'mock') {
-    proc = spawn(process.execPath, [path.join(here, 'mock-server.mjs'), '--listen', `127.0.0.1:${port}`, '--dist', path.join(repo, 'frontend/dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  } else {
-    const bin = path.resolve(repo, process.env.CONTACTPRO_BIN ?? 'target/release/contactpro');
-    if (!fs.existsSync(bin)) throw new Error(`server binary not found: ${bin} (build it with cargo build --release, set CONTACTPRO_BIN, or run with E2E_SERVER=mock)`);
-    const env = { ...process.env, ...(opts.env ?? {}) };
-    proc = spawn(bin, [opts.serve ? 'serve' : 'demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dataDir });
-  }
   let log = '';
-  proc.stdout.on('data', (d) => (log += d));
-  proc.stderr.on('data', (d) => (log += d));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${log}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
+  const spawnServer = () => {
+    if (process.env.E2E_SERVER === 'mock') {
+      proc = spawn(process.execPath, [path.join(here, 'mock-server.mjs'), '--listen', `127.0.0.1:${port}`, '--dist', path.join(repo, 'frontend/dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } else {
+      const bin = path.resolve(repo, process.env.CONTACTPRO_BIN ?? 'target/release/contactpro');
+      if (!fs.existsSync(bin)) throw new Error(`server binary not found: ${bin} (build it with cargo build --release, set CONTACTPRO_BIN, or run with E2E_SERVER=mock)`);
+      const env = { ...process.env, ...(opts.env ?? {}) };
+      proc = spawn(bin, [opts.serve ? 'serve' : 'demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dataDir });
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    proc.stdout.on('data', (d) => (log += d));
+    proc.stderr.on('data', (d) => (log += d));
+  };
+  const waitHealthy = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${log}`);
+      try {
+        const r = await fetch(`${base}/healthz`);
+        if (r.ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const exited = () => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r)));
+  spawnServer();
+  await waitHealthy();
   // E2E_SERVE_DIST=1: serve frontend/dist from disk in front of the server (everything else is
   // proxied), to try a new frontend build without recompiling the binary that embeds it.
   let proxy = null;
@@ -71,10 +78,20 @@ export async function startServer(opts = {}) {
   return {
     base: url,
     log: () => log,
+    /** kill -9: the server vanishes mid-request, as in a crash or a container restart. */
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited();
+    },
+    /** Starts the server again on the same address and data directory. */
+    async restart() {
+      spawnServer();
+      await waitHealthy();
+    },
     async stop() {
       proxy?.close();
       proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      await exited();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@
 // 1. main-route JavaScript, gzipped (the entry and its modulepreloads in dist/index.html)
 // 2. cold load to first contacts painted (fresh browser context, performance marks)
 // 3. search results painted after the debounce, and paging, on a large list
+// 4. the phone layout (390x844, touch) with Chromium's 4x CPU throttling: cold load and search
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -72,12 +73,8 @@ try {
   }
   result.coldLoadToContactsPaintedMs = { samples: cold, median: median(cold) };
 
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await ctx.addInitScript((tok) => sessionStorage.setItem('contactpro.token', tok), token);
-  const page = await ctx.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('cp:contacts-painted').length > 0);
-  const measure = async (action) => {
+  /** Marks-based timing of one action on `page`: request sent after the debounce -> results painted. */
+  const measureOn = (page) => async (action) => {
     const before = await page.evaluate(() => performance.getEntriesByName('cp:results')[0]?.startTime ?? 0);
     await action();
     await page.waitForFunction((b) => {
@@ -91,9 +88,16 @@ try {
       return { total: Math.round(at('cp:results') - at('cp:query')), render: Math.round(at('cp:results') - at('cp:response')) };
     });
   };
+  const QUERIES = ['clement', 'dupont', 'acme paris', 'zoé martin', 'engineer', '0612', 'nothingmatchesthis'];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await ctx.addInitScript((tok) => sessionStorage.setItem('contactpro.token', tok), token);
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('cp:contacts-painted').length > 0);
+  const measure = measureOn(page);
   const box = page.getByRole('searchbox');
   const search = [];
-  for (const q of ['clement', 'dupont', 'acme paris', 'zoé martin', 'engineer', '0612', 'nothingmatchesthis']) {
+  for (const q of QUERIES) {
     search.push({ q, ...(await measure(() => box.fill(q))) });
   }
   result.searchResultsAfterDebounceMs = { samples: search, median: median(search.map((s) => s.total)), medianClientRender: median(search.map((s) => s.render)) };
@@ -104,6 +108,36 @@ try {
   paging.push(await measure(() => page.getByRole('button', { name: 'Last page' }).click()));
   result.pagingMs = { samples: paging, median: median(paging.map((s) => s.total)), medianClientRender: median(paging.map((s) => s.render)) };
   await ctx.close();
+
+  // Phone layout, Teams mobile sized, with the CPU slowed 4x (Chromium DevTools throttling).
+  const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 };
+  const throttled = async (c) => {
+    const p = await c.newPage();
+    const cdp = await c.newCDPSession(p);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    return p;
+  };
+  const phoneCold = [];
+  for (let i = 0; i < 5; i++) {
+    const c = await browser.newContext(PHONE);
+    await c.addInitScript((tok) => sessionStorage.setItem('contactpro.token', tok), token);
+    const p = await throttled(c);
+    await p.goto(url);
+    await p.waitForFunction(() => performance.getEntriesByName('cp:contacts-painted').length > 0, null, { timeout: 60_000 });
+    phoneCold.push(await p.evaluate(() => Math.round(performance.getEntriesByName('cp:contacts-painted')[0].startTime)));
+    await c.close();
+  }
+  result.phoneThrottled4x = { coldLoadToContactsPaintedMs: { samples: phoneCold, median: median(phoneCold) } };
+  const pc = await browser.newContext(PHONE);
+  await pc.addInitScript((tok) => sessionStorage.setItem('contactpro.token', tok), token);
+  const pp = await throttled(pc);
+  await pp.goto(url);
+  await pp.waitForFunction(() => performance.getEntriesByName('cp:contacts-painted').length > 0, null, { timeout: 60_000 });
+  const pm = measureOn(pp);
+  const psearch = [];
+  for (const q of QUERIES) psearch.push({ q, ...(await pm(() => pp.getByRole('searchbox').fill(q))) });
+  result.phoneThrottled4x.searchResultsAfterDebounceMs = { samples: psearch, median: median(psearch.map((x) => x.total)), medianClientRender: median(psearch.map((x) => x.render)) };
+  await pc.close();
 } finally {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'perf-web.json'), JSON.stringify(result, null, 2));

@@ -1,4 +1,5 @@
 import { getToken, clearSession } from '../auth';
+import { RETRYABLE_503, retryDelayMs, setServiceStatus, sleep, startOfflineProbe } from './status';
 import type {
   About, ApiKey, Contact, ContactFields, ContactList, ContactPage, Group, Info, Items, Job,
   LoginResponse, Persona, TokenResponse, User,
@@ -27,6 +28,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   auth?: boolean;
+  /** Idempotent writes (POST /login) retry a 503 as long as reads do. */
+  idempotent?: boolean;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
@@ -46,27 +49,63 @@ async function toApiError(res: Response): Promise<ApiError> {
   );
 }
 
+/** Non-GET requests give up after this many 503 answers; reads retry until they succeed or are aborted. */
+export const MAX_WRITE_ATTEMPTS = 6;
+
+/**
+ * Sends a request. A 503 `auth_unavailable` (the identity provider's keys are unreachable) or
+ * `busy` is not the user's fault and says nothing about their session: the request is sent again
+ * with backoff (Retry-After wins) while the banner says so. Only a 401 forgets the tokens.
+ */
 export async function rawRequest(path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
-  if (opts.auth !== false) {
-    const token = await getToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-  }
-  let body: BodyInit | undefined;
-  if (opts.rawBody !== undefined) {
-    body = opts.rawBody;
-    if (opts.contentType) headers['Content-Type'] = opts.contentType;
-  } else if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['Content-Type'] = 'application/json';
-  }
-  const res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
-  if (!res.ok) {
+  const readOnly = (opts.method ?? 'GET') === 'GET' || opts.idempotent === true;
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+    if (opts.auth !== false) {
+      const token = await getToken();
+      if (token) headers.Authorization = `Bearer ${token}`;
+    }
+    let body: BodyInit | undefined;
+    if (opts.rawBody !== undefined) {
+      body = opts.rawBody;
+      if (opts.contentType) headers['Content-Type'] = opts.contentType;
+    } else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+    } catch (e) {
+      if (!(e instanceof DOMException && e.name === 'AbortError')) {
+        setServiceStatus('offline');
+        startOfflineProbe(probeHealth);
+      }
+      throw e;
+    }
+    if (res.ok) {
+      setServiceStatus('ok');
+      return res;
+    }
     const e = await toApiError(res);
+    if (res.status === 503 && RETRYABLE_503.has(e.code) && (readOnly || attempt + 1 < MAX_WRITE_ATTEMPTS)) {
+      setServiceStatus(e.code === 'auth_unavailable' ? 'authUnavailable' : 'busy');
+      await sleep(retryDelayMs(attempt, res.headers.get('Retry-After')), opts.signal);
+      continue;
+    }
+    // Any other answer proves the server is there.
+    setServiceStatus('ok');
     if (res.status === 401 && opts.auth !== false) clearSession();
     throw e;
   }
-  return res;
+}
+
+export async function probeHealth(): Promise<boolean> {
+  try {
+    return (await fetch('/healthz', { cache: 'no-store' })).ok;
+  } catch {
+    return false;
+  }
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -107,7 +146,7 @@ export const api = {
   personas: () => request<Items<Persona>>('/api/v1/demo/personas', { auth: false }),
   demoToken: (p: Pick<Persona, 'tid' | 'oid' | 'name' | 'upn'>) =>
     request<TokenResponse>('/api/v1/demo/token', { method: 'POST', body: p, auth: false }),
-  login: () => request<LoginResponse>('/api/v1/login', { method: 'POST', body: {} }),
+  login: () => request<LoginResponse>('/api/v1/login', { method: 'POST', body: {}, idempotent: true }),
   me: () => request<LoginResponse>('/api/v1/me'),
   users: (q: string, signal?: AbortSignal) => request<Items<User>>(`/api/v1/users?q=${enc(q)}`, { signal }),
 

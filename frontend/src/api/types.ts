@@ -166,6 +166,8 @@ export interface ApiKey {
   created_at: string;
   created_by: Ref;
   last_used_at: string | null;
+  /** Made before keys carried their own proof (issue 11): still works, but should be rotated. */
+  legacy?: boolean;
 }
 
 export interface Items<T> {

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { Suspense, useEffect, type ReactNode } from 'react';
+import { makeStaticStyles, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { matchRoute, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { HomePage } from '../pages/HomePage';
@@ -8,10 +8,13 @@ import { ConsentPage, SignInPage } from '../pages/SignInPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useT } from '../i18n';
 
-const DemoPage = lazy(() => import('../pages/DemoPage'));
-const ConfigPage = lazy(() => import('../pages/ConfigPage'));
-const ApiDocsPage = lazy(() => import('../pages/ApiDocsPage'));
-const LegalPage = lazy(() => import('../pages/LegalPage'));
+import { lazyRetry, RouteBoundary } from './resilience';
+import { ServiceBanner } from './ServiceBanner';
+
+const DemoPage = lazyRetry(() => import('../pages/DemoPage'));
+const ConfigPage = lazyRetry(() => import('../pages/ConfigPage'));
+const ApiDocsPage = lazyRetry(() => import('../pages/ApiDocsPage'));
+const LegalPage = lazyRetry(() => import('../pages/LegalPage'));
 
 const useStyles = makeStyles({
   root: {
@@ -23,6 +26,26 @@ const useStyles = makeStyles({
   },
   center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
 });
+
+// Phones (Teams mobile): dialogs take the whole screen, and everything tappable is at least 44 px.
+const usePhoneStyles = makeStaticStyles(`
+@media (max-width: 600px) {
+  .fui-DialogSurface {
+    max-width: 100vw !important; width: 100vw !important; height: 100dvh !important; max-height: 100dvh !important;
+    border-radius: 0 !important; border: none !important; margin: 0 !important; inset: 0 !important;
+    display: flex !important; flex-direction: column;
+  }
+  .fui-DialogSurface > form, .fui-DialogSurface > .fui-DialogBody { flex: 1; max-height: none !important; }
+  .fui-DialogBody { max-height: none !important; }
+}
+@media (max-width: 600px), (pointer: coarse) {
+  .fui-Button, .fui-MenuButton, .fui-ToggleButton, .fui-SplitButton__primaryActionButton, .fui-SplitButton__menuButton,
+  .fui-MenuItem, .fui-Tab, .fui-Option, .fui-Link, .fui-Dropdown__button, .fui-SearchBox, .fui-Input {
+    min-height: 44px;
+  }
+  .fui-Button, .fui-MenuButton { min-width: 44px; }
+}
+`);
 
 export function Loading() {
   const s = useStyles();
@@ -49,6 +72,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
 
 export function App() {
   const s = useStyles();
+  usePhoneStyles();
   const loc = useLocation();
   const route = matchRoute(loc.pathname);
   let page: ReactNode;
@@ -83,7 +107,7 @@ export function App() {
     case 'list':
       page = (
         <RequireAuth>
-          <ListPage key={route.id} listId={route.id} />
+          <ListPage key={route.id} listId={route.id} contactId={route.contactId} />
         </RequireAuth>
       );
       break;
@@ -92,7 +116,10 @@ export function App() {
   }
   return (
     <div className={s.root}>
-      <Suspense fallback={<Loading />}>{page}</Suspense>
+      <ServiceBanner />
+      <RouteBoundary key={route.name === 'list' ? `/lists/${route.id}` : loc.pathname}>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </RouteBoundary>
     </div>
   );
 }

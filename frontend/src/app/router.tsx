@@ -39,7 +39,7 @@ export function useLocation(): Loc {
 
 export type Route =
   | { name: 'home' }
-  | { name: 'list'; id: string }
+  | { name: 'list'; id: string; contactId?: string }
   | { name: 'config' }
   | { name: 'demo' }
   | { name: 'signin' }
@@ -61,6 +61,9 @@ export function matchRoute(pathname: string): Route {
   if (p === '/auth/callback') return { name: 'home' };
   const m = /^\/lists\/([^/]+)$/.exec(p);
   if (m) return { name: 'list', id: decodeURIComponent(m[1]) };
+  // The address follows the open contact, so it can be shared and Back closes it.
+  const c = /^\/lists\/([^/]+)\/contacts\/([^/]+)$/.exec(p);
+  if (c) return { name: 'list', id: decodeURIComponent(c[1]), contactId: decodeURIComponent(c[2]) };
   return { name: 'notfound' };
 }
 

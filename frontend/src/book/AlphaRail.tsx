@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useRef, type PointerEvent } from 'react';
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useT } from '../i18n';
 
@@ -33,6 +33,24 @@ const useStyles = makeStyles({
     ':disabled': { color: tokens.colorNeutralForegroundDisabled, cursor: 'default', backgroundColor: 'transparent' },
   },
   all: { minWidth: '40px' },
+  // Phone: a thin column at the screen's edge; sliding a finger along it picks letters.
+  vertical: {
+    position: 'fixed',
+    right: 0,
+    top: '50%',
+    transform: 'translateY(-35%)',
+    zIndex: 3,
+    flexDirection: 'column',
+    flexWrap: 'nowrap',
+    gap: 0,
+    padding: `${tokens.spacingVerticalXS} 0`,
+    borderBottom: 'none',
+    borderRadius: `${tokens.borderRadiusLarge} 0 0 ${tokens.borderRadiusLarge}`,
+    boxShadow: tokens.shadow4,
+    touchAction: 'none',
+    userSelect: 'none',
+  },
+  vbtn: { minWidth: '28px', height: '19px', fontSize: tokens.fontSizeBase100, padding: 0 },
   active: {
     backgroundColor: tokens.colorBrandBackground,
     color: tokens.colorNeutralForegroundOnBrand,
@@ -41,15 +59,34 @@ const useStyles = makeStyles({
 });
 
 export const AlphaRail = memo(function AlphaRail({
-  letters, current, onPick,
-}: { letters: Record<string, number> | undefined; current: string; onPick: (letter: string) => void }) {
+  letters, current, onPick, vertical,
+}: { letters: Record<string, number> | undefined; current: string; onPick: (letter: string) => void; vertical?: boolean }) {
   const s = useStyles();
   const t = useT();
+  const scrubbed = useRef<string | null>(null);
+  // Scrubbing: the letter under the finger, each time it changes (a tap is handled by onClick).
+  const scrub = (e: PointerEvent<HTMLElement>) => {
+    if (!vertical || e.pointerType === 'mouse' || e.buttons === 0) return;
+    const el = document.elementFromPoint(e.clientX, e.clientY)?.closest<HTMLButtonElement>('[data-letter]');
+    const l = el?.dataset.letter;
+    if (!l || el.disabled || l === scrubbed.current || l === current) return;
+    scrubbed.current = l;
+    onPick(l);
+  };
   return (
-    <nav className={s.rail} aria-label={t('book.alphabet')}>
+    <nav
+      className={mergeClasses(s.rail, vertical && s.vertical)}
+      aria-label={t('book.alphabet')}
+      onPointerDown={(e) => {
+        scrubbed.current = null;
+        if (vertical && e.pointerType !== 'mouse') e.currentTarget.setPointerCapture?.(e.pointerId);
+      }}
+      onPointerMove={scrub}
+      data-vertical={vertical ? '' : undefined}
+    >
       <button
         type="button"
-        className={mergeClasses(s.btn, s.all, !current && s.active)}
+        className={mergeClasses(s.btn, s.all, vertical && s.vbtn, !current && s.active)}
         aria-pressed={!current}
         onClick={() => current && onPick(current)}
       >
@@ -62,12 +99,16 @@ export const AlphaRail = memo(function AlphaRail({
           <button
             type="button"
             key={l}
-            className={mergeClasses(s.btn, active && s.active)}
+            className={mergeClasses(s.btn, vertical && s.vbtn, active && s.active)}
             disabled={!active && letters !== undefined && count === 0}
             aria-pressed={active}
             aria-label={t('book.letterFilter', { letter: l })}
             title={`${l}: ${count}`}
-            onClick={() => onPick(l)}
+            onClick={() => {
+              // A scrub that ended on this letter already picked it.
+              if (scrubbed.current === l) return;
+              onPick(l);
+            }}
             data-letter={l}
           >
             {l}

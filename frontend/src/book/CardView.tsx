@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import { Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { Caption1, makeStyles, Text, tokens, useArrowNavigationGroup } from '@fluentui/react-components';
+import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 import type { Contact, Rights, VisibleField } from '../api/types';
 import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
@@ -31,6 +32,7 @@ const useStyles = makeStyles({
     containIntrinsicSize: 'auto 148px',
     ':hover': { boxShadow: tokens.shadow8 },
     ':focus-within': { boxShadow: tokens.shadow8 },
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '2px' },
   },
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', minWidth: 0 },
   who: { display: 'flex', flexDirection: 'column', minWidth: 0, flex: 1 },
@@ -57,8 +59,8 @@ const useStyles = makeStyles({
 });
 
 export const ContactCard = memo(function ContactCard({
-  contact, rights, fields, onCommand,
-}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void }) {
+  contact, rights, fields, onCommand, group,
+}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
   const s = useStyles();
   const show = (f: VisibleField) => fields.includes(f);
   const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
@@ -66,7 +68,20 @@ export const ContactCard = memo(function ContactCard({
     .join(' · ');
   const phone = (show('mobile') && contact.mobile) || (show('phone') && contact.phone) || '';
   return (
-    <li className={s.card} onClick={() => onCommand('view', contact)} data-contact-id={contact.id}>
+    <li
+      className={s.card}
+      onClick={() => onCommand('view', contact)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && e.target === e.currentTarget) {
+          e.preventDefault();
+          onCommand('view', contact);
+        }
+      }}
+      tabIndex={0}
+      aria-label={[contact.full_name, sub].filter(Boolean).join(', ')}
+      data-contact-id={contact.id}
+      {...group}
+    >
       <div className={s.head}>
         <LiteAvatar name={contact.full_name} size={40} />
         <div className={s.who}>
@@ -103,10 +118,12 @@ export function CardView({
   items, rights, fields, onCommand, label,
 }: { items: Contact[]; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; label: string }) {
   const s = useStyles();
+  const arrows = useArrowNavigationGroup({ axis: 'grid-linear', memorizeCurrent: true });
+  const group = useGroupAttrs();
   return (
-    <ul className={s.grid} aria-label={label}>
+    <ul className={s.grid} aria-label={label} id="results-list" {...arrows}>
       {items.map((c) => (
-        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} />
+        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} group={group} />
       ))}
     </ul>
   );

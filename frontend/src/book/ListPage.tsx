@@ -1,13 +1,14 @@
 // The contact book: the content of a Teams tab (/lists/:id).
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Button, makeStyles, MessageBar, MessageBarBody, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Button, makeStyles, mergeClasses, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
-import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular, Dismiss20Regular } from '../components/icons';
+import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular } from '../components/icons';
 import { CardSkeletons, EmptyState } from '../components/ui';
 import { navigate, useLocation } from '../app/router';
 import { useNotify } from '../app/notify';
+import { useSession } from '../app/session';
 import { useT } from '../i18n';
 import { formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
 import { AlphaRail } from './AlphaRail';
@@ -16,27 +17,62 @@ import { TableView } from './TableView';
 import { GroupView } from './GroupView';
 import { Pager } from './Pager';
 import { TopBar, type BookDialog } from './TopBar';
-import { useContacts, useDebounced } from './useContacts';
+import { useContacts, useDebounced, useInfiniteContacts } from './useContacts';
+import { PhoneList } from './PhoneList';
+import { useIsPhone } from '../lib/media';
 import type { ContactCommand } from './ContactMenu';
+import { DialogBoundary, lazyRetry, preloadWhenIdle } from '../app/resilience';
+import { onServiceBack } from '../api/status';
+import { VisuallyHidden } from '../components/ui';
 
-const ContactDialog = lazy(() => import('./dialogs/ContactDialog'));
-const DeleteContactDialog = lazy(() => import('./dialogs/DeleteContactDialog'));
-const GroupAdminDialog = lazy(() => import('./dialogs/GroupAdminDialog'));
-const NewGroupDialog = lazy(() => import('./dialogs/NewGroupDialog'));
-const PermissionsDialog = lazy(() => import('./dialogs/PermissionsDialog'));
-const ApiKeysDialog = lazy(() => import('./dialogs/ApiKeysDialog'));
-const ImportDialog = lazy(() => import('./dialogs/ImportDialog'));
-const ExportDialog = lazy(() => import('./dialogs/ExportDialog'));
-const DisplaySettingsDialog = lazy(() => import('./dialogs/DisplaySettingsDialog'));
-const AboutDialog = lazy(() => import('./dialogs/AboutDialog'));
+const ContactDialog = lazyRetry(() => import('./dialogs/ContactDialog'));
+const DeleteContactDialog = lazyRetry(() => import('./dialogs/DeleteContactDialog'));
+const GroupAdminDialog = lazyRetry(() => import('./dialogs/GroupAdminDialog'));
+const NewGroupDialog = lazyRetry(() => import('./dialogs/NewGroupDialog'));
+const PermissionsDialog = lazyRetry(() => import('./dialogs/PermissionsDialog'));
+const ApiKeysDialog = lazyRetry(() => import('./dialogs/ApiKeysDialog'));
+const ImportDialog = lazyRetry(() => import('./dialogs/ImportDialog'));
+const ExportDialog = lazyRetry(() => import('./dialogs/ExportDialog'));
+const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsDialog'));
+const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
+const ListAdminDialog = lazyRetry(() => import('./dialogs/ListAdminDialog'));
 
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
   body: { flex: 1, overflowY: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, position: 'relative' },
+  // Phone: rows edge to edge, room on the right for the A-Z scrubber.
+  phoneBody: { padding: `0 32px 0 0` },
   filters: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', marginBottom: tokens.spacingVerticalM, flexWrap: 'wrap' },
-  busy: { position: 'absolute', top: tokens.spacingVerticalS, right: tokens.spacingHorizontalL },
+  busy: {
+    position: 'sticky', top: 0, zIndex: 2, display: 'flex', justifyContent: 'center', height: 0, overflow: 'visible',
+  },
+  busyLabel: {
+    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusCircular, backgroundColor: tokens.colorNeutralBackground1, boxShadow: tokens.shadow8,
+  },
+  // Results of the previous query stay in place but dimmed, so they are never taken for the answer.
+  stale: { opacity: 0.4, pointerEvents: 'none', transitionProperty: 'opacity', transitionDuration: tokens.durationNormal, transitionDelay: '150ms' },
   center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
+  // Off screen until focused: the first Tab of the page offers to jump over the toolbars.
+  skip: {
+    position: 'absolute', left: tokens.spacingHorizontalS, top: '-100px', zIndex: 100,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorBrandBackground, color: tokens.colorNeutralForegroundOnBrand,
+    ':focus': { top: tokens.spacingVerticalS, outline: `2px solid ${tokens.colorStrokeFocus2}` },
+  },
 });
+
+/** Focuses the current contact (the one arrow keys left off at), else the first one. */
+function focusResults(): boolean {
+  const first = document.querySelector<HTMLElement>('[data-contact-id][tabindex="0"]') ?? document.querySelector<HTMLElement>('[data-contact-id]');
+  first?.focus();
+  return !!first;
+}
+
+function typingIn(el: EventTarget | null): boolean {
+  const e = el as HTMLElement | null;
+  return !!e && (e.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName));
+}
 
 type ContactDialogState = { mode: 'view' | 'edit' | 'new'; contact?: Contact } | null;
 
@@ -51,7 +87,7 @@ function storedView(listId: string): DisplayMode | null {
 
 let firstPaintMarked = false;
 
-export function ListPage({ listId }: { listId: string }) {
+export function ListPage({ listId, contactId }: { listId: string; contactId?: string }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -59,6 +95,8 @@ export function ListPage({ listId }: { listId: string }) {
   const state = useMemo(() => parseBookState(loc.search), [loc.search]);
   const [list, setList] = useState<ContactList | null>(null);
   const [listError, setListError] = useState<unknown>(null);
+  const listErrorRef = useRef<unknown>(null);
+  listErrorRef.current = listError;
   const [groups, setGroups] = useState<Group[]>([]);
   const [reloadKey, setReloadKey] = useState(0);
   const [searchInput, setSearchInput] = useState(state.q);
@@ -66,6 +104,63 @@ export function ListPage({ listId }: { listId: string }) {
   const [dialog, setDialog] = useState<BookDialog | null>(null);
   const [contactDialog, setContactDialog] = useState<ContactDialogState>(null);
   const [toDelete, setToDelete] = useState<Contact | null>(null);
+
+  const { host } = useSession();
+  const listPath = `/lists/${encodeURIComponent(listId)}`;
+  // Viewing a contact puts it in the address (/lists/{id}/contacts/{cid}): a link to share,
+  // and Back closes the card instead of leaving the list.
+  const pushedContact = useRef(false);
+  const contactIdRef = useRef(contactId);
+  contactIdRef.current = contactId;
+  const openContactRef = useRef<string | undefined>(undefined);
+  openContactRef.current = contactDialog?.contact?.id;
+  const viewContact = useCallback(
+    (contact: Contact) => {
+      setContactDialog({ mode: 'view', contact });
+      if (contactIdRef.current !== contact.id) {
+        navigate(`${listPath}/contacts/${encodeURIComponent(contact.id)}${window.location.search}`, { replace: !!contactIdRef.current });
+        if (!contactIdRef.current) pushedContact.current = true;
+      }
+    },
+    [listPath],
+  );
+  const closeContact = useCallback(() => {
+    setContactDialog(null);
+    if (!contactIdRef.current) return;
+    if (pushedContact.current) {
+      pushedContact.current = false;
+      window.history.back();
+    } else navigate(`${listPath}${window.location.search}`, { replace: true });
+  }, [listPath]);
+  // The address names a contact (a shared link, Forward, a Teams deep link): open it. It no
+  // longer does (Back): close it.
+  const teamsSubPage = host.context?.page?.subPageId;
+  useEffect(() => {
+    if (!contactId && teamsSubPage && /^[\w-]+$/.test(teamsSubPage)) navigate(`${listPath}/contacts/${encodeURIComponent(teamsSubPage)}${window.location.search}`, { replace: true });
+    // Only on arrival: later the address decides.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    if (!contactId) {
+      pushedContact.current = false;
+      setContactDialog((d) => (d && d.mode === 'view' ? null : d));
+      return;
+    }
+    if (openContactRef.current === contactId) return;
+    let live = true;
+    api.contact(listId, contactId).then(
+      (c) => live && setContactDialog({ mode: 'view', contact: c }),
+      (e: unknown) => {
+        if (!live) return;
+        notify.error(e, t('contact.notFound'));
+        navigate(`${listPath}${window.location.search}`, { replace: true });
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [contactId, listId]);
 
   const setState = useCallback((next: BookState) => navigate(`${loc.pathname}${formatBookState(next)}`, { replace: true }), [loc.pathname]);
 
@@ -88,17 +183,31 @@ export function ListPage({ listId }: { listId: string }) {
   }, [loadList, loadGroups]);
 
   // Until the list arrives, guess the mode so that contacts load in parallel with it.
-  const mode: DisplayMode = state.view ?? (list?.rights.owner ? null : localView) ?? list?.display_mode ?? localView ?? 'card';
+  const mode: DisplayMode = state.view ?? localView ?? list?.display_mode ?? 'card';
   const fields = list?.visible_fields ?? ['job_title', 'company', 'department', 'mobile', 'email'];
-  const groupSections = mode === 'group' && !state.group;
+  const phone = useIsPhone();
+  // On a phone every mode is the same list of rows, without group sections or pages.
+  const groupSections = !phone && mode === 'group' && !state.group;
   const query = !groupSections
     ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order, page: state.page, per_page: state.perPage }
     : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
-  const { data, loading, error } = useContacts(listId, query, reloadKey);
+  const desk = useContacts(listId, phone ? null : query, reloadKey);
+  const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order } : null, reloadKey);
+  const { data, loading, error } = phone ? endless : desk;
 
-  useEffect(() => {
-    if (error) notify.error(error);
-  }, [error, notify]);
+  // Back from offline (or a sign-in outage): load again what failed, without a click.
+  useEffect(
+    () =>
+      onServiceBack(() => {
+        setReloadKey((k) => k + 1);
+        // The list itself failed for want of a network (not a 404): load it again.
+        if (listErrorRef.current && !(listErrorRef.current instanceof ApiError)) {
+          setListError(null);
+          loadList();
+        }
+      }),
+    [loadList],
+  );
 
   useLayoutEffect(() => {
     if (!data) return;
@@ -106,6 +215,8 @@ export function ListPage({ listId }: { listId: string }) {
       if (!firstPaintMarked) {
         firstPaintMarked = true;
         performance.mark('cp:contacts-painted');
+        // The dialogs people open first are fetched now, so a later network drop cannot stop them.
+        preloadWhenIdle(ContactDialog, DeleteContactDialog);
       }
       performance.clearMarks('cp:results');
       performance.mark('cp:results');
@@ -118,33 +229,71 @@ export function ListPage({ listId }: { listId: string }) {
     loadList();
   }, [loadGroups, loadList]);
 
+  // The view switch is this person's choice on this device; only Display settings changes the
+  // list's default, for everybody.
   const setMode = async (m: DisplayMode) => {
     if (state.view) setState({ ...state, view: null });
-    if (list?.rights.owner) {
-      setList({ ...list, display_mode: m });
-      try {
-        setList(await api.patchList(listId, { display_mode: m }));
-      } catch (e) {
-        notify.error(e);
-      }
-    } else {
-      setLocalView(m);
-      try {
-        localStorage.setItem(`contactpro.view.${listId}`, m);
-      } catch {
-        /* ignore */
-      }
+    setLocalView(m);
+    try {
+      localStorage.setItem(`contactpro.view.${listId}`, m);
+    } catch {
+      /* ignore */
     }
   };
 
+  const closeDialog = useCallback(() => setDialog(null), []);
+
+  // Focus goes back where it came from when the last dialog closes (dialogs opened from code
+  // have no trigger for Fluent to return to).
+  const returnTo = useRef<HTMLElement | null>(null);
+  const remember = () => {
+    if (!returnTo.current) returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+  const anyOpen = !!(contactDialog || toDelete || dialog);
+  useEffect(() => {
+    if (anyOpen) return;
+    const el = returnTo.current;
+    returnTo.current = null;
+    if (!el || el === document.body) return;
+    const h = setTimeout(() => {
+      if (el.isConnected) el.focus();
+      else focusResults();
+    }, 0);
+    return () => clearTimeout(h);
+  }, [anyOpen]);
+
+  // Keyboard shortcuts: "/" search, "n" new contact. Not while typing, nor under a dialog.
+  const canAdd = !!list?.rights.add;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
+      if (document.querySelector('[role="dialog"], [role="alertdialog"], [role="menu"]')) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        document.getElementById('book-search')?.focus();
+      } else if ((e.key === 'n' || e.key === 'N') && canAdd) {
+        e.preventDefault();
+        remember();
+        setContactDialog({ mode: 'new' });
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [canAdd]);
   const onCommand = useCallback((c: ContactCommand, contact: Contact) => {
+    remember();
     if (c === 'delete') setToDelete(contact);
+    else if (c === 'view') viewContact(contact);
     else setContactDialog({ mode: c, contact });
-  }, []);
+  }, [viewContact]);
   const onLetter = useCallback((l: string) => setState(toggleLetter(state, l)), [setState, state]);
   const onPage = useCallback((p: number) => setState(updateBookState(state, { page: p })), [setState, state]);
   const onPerPage = useCallback((n: number) => setState(updateBookState(state, { perPage: n })), [setState, state]);
-  const openDialog = useCallback((d: BookDialog) => (d === 'newContact' ? setContactDialog({ mode: 'new' }) : setDialog(d)), []);
+  const openDialog = useCallback((d: BookDialog) => {
+    remember();
+    if (d === 'newContact') setContactDialog({ mode: 'new' });
+    else setDialog(d);
+  }, []);
   const setModeRef = useRef<(m: DisplayMode) => Promise<void>>(async () => undefined);
   const onMode = useCallback((m: DisplayMode) => void setModeRef.current(m), []);
   setModeRef.current = setMode;
@@ -155,8 +304,17 @@ export function ListPage({ listId }: { listId: string }) {
     return (
       <>
         <AppHeader />
-        <EmptyState icon={<ContactCard48Regular />} title={gone ? t('book.notFound') : t('common.error')} body={listError instanceof Error ? listError.message : ''}>
-          <Button onClick={() => navigate('/')}>{t('book.allLists')}</Button>
+        <EmptyState
+          icon={<ContactCard48Regular />}
+          title={gone ? t('book.notFound') : t('book.listLoadFailed')}
+          body={gone ? undefined : `${t('resilience.checkConnection')} (${listError instanceof Error ? listError.message : String(listError)})`}
+        >
+          {!gone && (
+            <Button appearance="primary" onClick={() => { setListError(null); loadList(); }}>
+              {t('common.retry')}
+            </Button>
+          )}
+          <Button appearance={gone ? 'primary' : 'secondary'} onClick={() => navigate('/')}>{t('book.allLists')}</Button>
         </EmptyState>
       </>
     );
@@ -179,8 +337,21 @@ export function ListPage({ listId }: { listId: string }) {
     setState(updateBookState(state, { q: '', letter: '', group: '' }));
   };
 
+  const failed = !!error && !loading;
   let content;
-  if (!data && loading) content = <CardSkeletons />;
+  if (failed)
+    content = (
+      <div role="alert">
+        <EmptyState
+          icon={<ContactCard48Regular />}
+          title={t('book.loadFailed')}
+          body={error instanceof ApiError && error.status < 500 ? error.message : t('resilience.checkConnection')}
+        >
+          <Button appearance="primary" onClick={() => setReloadKey((k) => k + 1)}>{t('common.retry')}</Button>
+        </EmptyState>
+      </div>
+    );
+  else if (!data && loading) content = <CardSkeletons />;
   else if (data && data.total === 0 && !filtered && !groupSections)
     content = (
       <EmptyState
@@ -222,6 +393,10 @@ export function ListPage({ listId }: { listId: string }) {
         onShowGroup={(gid) => setState(updateBookState(state, { group: gid }))}
       />
     );
+  else if (phone)
+    content = (
+      <PhoneList items={items} total={data?.total ?? 0} loadingMore={endless.loadingMore} onMore={endless.more} onCommand={onCommand} label={list.name} />
+    );
   else if (mode === 'list')
     content = (
       <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} />
@@ -230,10 +405,21 @@ export function ListPage({ listId }: { listId: string }) {
 
   return (
     <>
+      <a
+        href="#results"
+        className={s.skip}
+        onClick={(e) => {
+          e.preventDefault();
+          if (!focusResults()) document.getElementById('results')?.focus();
+        }}
+      >
+        {t('book.skipToContacts')}
+      </a>
       <AppHeader />
       <div className={s.shell}>
         <div role="region" aria-label={list.name}>
         <TopBar
+          compact={phone}
           list={list}
           mode={mode}
           onMode={onMode}
@@ -242,17 +428,28 @@ export function ListPage({ listId }: { listId: string }) {
           open={openDialog}
           total={data ? data.total : null}
         />
-        <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />
+        {!phone && <AlphaRail letters={data?.letters} current={state.letter} onPick={onLetter} />}
         </div>
-        <main className={s.body} aria-busy={loading}>
-          {loading && data && <Spinner size="extra-tiny" className={s.busy} aria-label={t('app.loading')} />}
+        <main className={mergeClasses(s.body, phone && s.phoneBody)} aria-busy={loading} id="results" tabIndex={-1}>
+          {loading && data && (
+            <div className={s.busy}>
+              <span className={s.busyLabel} data-testid="results-loading">
+                <Spinner size="extra-tiny" aria-hidden />
+                {t('book.loadingResults')}
+              </span>
+            </div>
+          )}
+          <VisuallyHidden>
+            <span role="status" aria-live="polite" data-testid="results-count">
+              {data && !loading && !failed ? (data.total === 1 ? t('book.totalOne') : t('book.total', { count: data.total })) : ''}
+            </span>
+          </VisuallyHidden>
           {state.group && (
             <div className={s.filters}>
               <Subtitle2>{groupName ?? ''}</Subtitle2>
               <Tag
                 dismissible
                 dismissIcon={{ 'aria-label': t('common.remove') }}
-                icon={<Dismiss20Regular />}
                 onClick={() => setState(updateBookState(state, { group: '' }))}
                 value="group"
               >
@@ -260,9 +457,12 @@ export function ListPage({ listId }: { listId: string }) {
               </Tag>
             </div>
           )}
-          {content}
+          <div className={loading && data ? s.stale : undefined} data-stale={loading && data ? '' : undefined}>
+            {content}
+          </div>
         </main>
-        {!groupSections && data && data.total > 0 && (
+        {phone && <AlphaRail vertical letters={data?.letters} current={state.letter} onPick={onLetter} />}
+        {!phone && !groupSections && !failed && data && data.total > 0 && (
           <Pager
             total={data.total}
             page={state.page}
@@ -272,31 +472,29 @@ export function ListPage({ listId }: { listId: string }) {
           />
         )}
       </div>
-      {error instanceof ApiError && error.status >= 500 && (
-        <MessageBar intent="error">
-          <MessageBarBody>{error.message}</MessageBarBody>
-        </MessageBar>
-      )}
       <Suspense fallback={null}>
         {contactDialog && (
+          <DialogBoundary onClose={closeContact}>
           <ContactDialog
             listId={listId}
             list={list}
             groups={groups}
             initial={contactDialog}
-            onClose={() => setContactDialog(null)}
+            onClose={closeContact}
             onSaved={(c, created) => {
               notify.success(t(created ? 'book.created' : 'book.updated', { name: c.full_name }));
               reload();
             }}
             onDelete={(c) => {
-              setContactDialog(null);
+              closeContact();
               setToDelete(c);
             }}
             onGroupsChanged={loadGroups}
           />
+          </DialogBoundary>
         )}
         {toDelete && (
+          <DialogBoundary onClose={() => setToDelete(null)}>
           <DeleteContactDialog
             listId={listId}
             contact={toDelete}
@@ -307,15 +505,21 @@ export function ListPage({ listId }: { listId: string }) {
               reload();
             }}
           />
+          </DialogBoundary>
         )}
-        {dialog === 'newGroup' && <NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} />}
-        {dialog === 'groups' && <GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} />}
-        {dialog === 'permissions' && <PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
-        {dialog === 'apikeys' && <ApiKeysDialog list={list} onClose={() => setDialog(null)} />}
-        {dialog === 'import' && <ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} />}
-        {dialog === 'export' && <ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} />}
-        {dialog === 'display' && <DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} />}
-        {dialog === 'about' && <AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} />}
+        {dialog === 'newGroup' && <DialogBoundary onClose={closeDialog}><NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} /></DialogBoundary>}
+        {dialog === 'groups' && <DialogBoundary onClose={closeDialog}><GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} /></DialogBoundary>}
+        {dialog === 'permissions' && <DialogBoundary onClose={closeDialog}><PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {dialog === 'apikeys' && <DialogBoundary onClose={closeDialog}><ApiKeysDialog list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
+        {dialog === 'import' && <DialogBoundary onClose={closeDialog}><ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} /></DialogBoundary>}
+        {dialog === 'export' && <DialogBoundary onClose={closeDialog}><ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} /></DialogBoundary>}
+        {dialog === 'display' && <DialogBoundary onClose={closeDialog}><DisplaySettingsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {(dialog === 'renameList' || dialog === 'deleteList') && (
+          <DialogBoundary onClose={closeDialog}>
+            <ListAdminDialog what={dialog === 'renameList' ? 'rename' : 'delete'} list={list} onClose={closeDialog} onRenamed={setList} />
+          </DialogBoundary>
+        )}
+        {dialog === 'about' && <DialogBoundary onClose={closeDialog}><AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
       </Suspense>
     </>
   );

@@ -1,18 +1,19 @@
 import { memo } from 'react';
 import {
-  makeStyles, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, tokens,
+  makeStyles, useArrowNavigationGroup, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, tokens,
 } from '@fluentui/react-components';
 import type { Contact, Rights, SortField, SortOrder, VisibleField } from '../api/types';
 import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
 import { useT } from '../i18n';
+import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 
 const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
 
 const useStyles = makeStyles({
   wrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusLarge, boxShadow: tokens.shadow4, overflowX: 'auto' },
   table: { minWidth: '760px' },
-  row: { cursor: 'pointer' },
+  row: { cursor: 'pointer', ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: '-2px' } },
   nameBtn: {
     background: 'none', border: 'none', padding: 0, color: tokens.colorNeutralForeground1, fontFamily: 'inherit',
     fontSize: 'inherit', fontWeight: tokens.fontWeightSemibold, cursor: 'pointer', textAlign: 'start',
@@ -40,6 +41,9 @@ export const TableView = memo(function TableView({
   const t = useT();
   const cols: string[] = ['full_name', ...fields];
   const dir = order === 'asc' ? 'ascending' : 'descending';
+  // One Tab stop for the rows: ↑/↓ move between contacts, Enter opens, Tab inside reaches the actions.
+  const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
+  const group = useGroupAttrs();
   return (
     <div className={s.wrap}>
       <Table className={s.table} aria-label={label} sortable size="medium">
@@ -61,9 +65,35 @@ export const TableView = memo(function TableView({
             </TableHeaderCell>
           </TableRow>
         </TableHeader>
-        <TableBody>
+        <TableBody {...arrows}>
           {items.map((c) => (
-            <TableRow key={c.id} className={s.row} onClick={() => onCommand('view', c)} data-contact-id={c.id}>
+            <ContactRow key={c.id} c={c} cols={cols} rights={rights} onCommand={onCommand} group={group} />
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+});
+
+const ContactRow = memo(function ContactRow({
+  c, cols, rights, onCommand, group,
+}: { c: Contact; cols: string[]; rights: Rights; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
+  const s = useStyles();
+  return (
+            <TableRow
+              className={s.row}
+              onClick={() => onCommand('view', c)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && e.target === e.currentTarget) {
+                  e.preventDefault();
+                  onCommand('view', c);
+                }
+              }}
+              tabIndex={0}
+              aria-label={[c.full_name, c.job_title, c.company].filter(Boolean).join(', ')}
+              data-contact-id={c.id}
+              {...group}
+            >
               {cols.map((col) =>
                 col === 'full_name' ? (
                   <TableCell key={col}>
@@ -89,9 +119,5 @@ export const TableView = memo(function TableView({
                 </div>
               </TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </div>
   );
 });

@@ -1,19 +1,19 @@
 import {
-  makeStyles, Menu, MenuButton, MenuDivider, MenuGroup, MenuGroupHeader, MenuItem, MenuItemRadio, MenuList, MenuPopover,
+  makeStyles, mergeClasses, Menu, MenuButton, MenuDivider, MenuGroup, MenuGroupHeader, MenuItem, MenuItemRadio, MenuList, MenuPopover,
   MenuTrigger, SearchBox, SplitButton, Subtitle2, Button, tokens, Tooltip, type MenuButtonProps, Caption1,
 } from '@fluentui/react-components';
 import { memo, type ReactElement } from 'react';
 import {
   Add20Regular, AppsList20Regular, ArrowDownload20Regular, ArrowUpload20Regular, Grid20Regular, Group20Regular, Info20Regular,
   Key20Regular, PeopleAdd20Regular, QuestionCircle20Regular, Settings20Regular, ShieldLock20Regular, TextBulletListLtr20Regular,
-  Person20Regular,
+  Person20Regular, Rename20Regular, Delete20Regular,
 } from '../components/icons';
 import type { ContactList, DisplayMode } from '../api/types';
 import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
 import { navigate } from '../app/router';
 
-export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about';
+export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList';
 
 const useStyles = makeStyles({
   bar: {
@@ -30,6 +30,11 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground3 },
   modes: { display: 'flex', gap: '2px', padding: '2px', borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorNeutralBackground3 },
   search: { flex: 1, minWidth: '240px', maxWidth: 'none' },
+  // Phone: title and buttons on one line, the search box on the next, nothing else.
+  compactBar: { gap: tokens.spacingHorizontalXS, padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`, rowGap: tokens.spacingVerticalXS },
+  compactTitle: { flex: 1, maxWidth: 'none' },
+  compactSearch: { flexBasis: '100%', minWidth: 0, minHeight: '44px', order: 10 },
+  touch: { minWidth: '44px', minHeight: '44px' },
 });
 
 interface Props {
@@ -40,9 +45,11 @@ interface Props {
   onSearch: (v: string) => void;
   open: (d: BookDialog) => void;
   total: number | null;
+  /** The phone layout. */
+  compact?: boolean;
 }
 
-export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearch, open, total }: Props) {
+export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearch, open, total, compact }: Props) {
   const s = useStyles();
   const { t, lang, setLang } = useI18n();
   const r = list.rights;
@@ -52,14 +59,17 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
     { m: 'group', icon: <Group20Regular />, label: t('mode.group') },
   ];
   return (
-    <div className={s.bar} role="toolbar" aria-label={list.name}>
-      <div className={s.title}>
+    <div className={mergeClasses(s.bar, compact && s.compactBar)} role="toolbar" aria-label={list.name}>
+      <div className={mergeClasses(s.title, compact && s.compactTitle)}>
         <Subtitle2 as="h1" className={s.titleText} title={list.name}>
           {list.name}
         </Subtitle2>
         {total !== null && <Caption1 className={s.count}>{total === 1 ? t('book.totalOne') : t('book.total', { count: total })}</Caption1>}
       </div>
-      {r.add && (
+      {r.add && compact && (
+        <Button appearance="primary" className={s.touch} icon={<Add20Regular />} aria-label={t('book.newContact')} onClick={() => open('newContact')} />
+      )}
+      {r.add && !compact && (
         <Menu positioning="below-end">
           <MenuTrigger disableButtonEnhancement>
             {(triggerProps: MenuButtonProps) => (
@@ -85,6 +95,7 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
           </MenuPopover>
         </Menu>
       )}
+      {!compact && (
       <div className={s.modes} role="group" aria-label={t('mode.label')}>
         {modes.map(({ m, icon, label }) => (
           <Tooltip key={m} content={label} relationship="label">
@@ -99,9 +110,13 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
           </Tooltip>
         ))}
       </div>
+      )}
       <SearchBox
-        className={s.search}
-        placeholder={t('book.searchPlaceholder')}
+        className={mergeClasses(s.search, compact && s.compactSearch)}
+        id="book-search"
+        placeholder={compact ? t('common.search') : t('book.searchPlaceholder')}
+        aria-keyshortcuts="/"
+        autoComplete="off"
         aria-label={t('book.searchLabel')}
         value={search}
         onChange={(_, d) => onSearch(d.value)}
@@ -109,7 +124,7 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
       <Menu>
         <MenuTrigger disableButtonEnhancement>
           <Tooltip content={t('book.settings')} relationship="label">
-            <MenuButton appearance="subtle" icon={<Settings20Regular />} aria-label={t('book.settings')} />
+            <MenuButton appearance="subtle" className={compact ? s.touch : undefined} icon={<Settings20Regular />} aria-label={t('book.settings')} />
           </Tooltip>
         </MenuTrigger>
         <MenuPopover>
@@ -140,6 +155,13 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
                 <MenuItem icon={<Key20Regular />} onClick={() => open('apikeys')}>
                   {t('book.apiKeys')}
                 </MenuItem>
+                <MenuDivider />
+                <MenuItem icon={<Rename20Regular />} onClick={() => open('renameList')}>
+                  {t('listAdmin.rename')}
+                </MenuItem>
+                <MenuItem icon={<Delete20Regular />} onClick={() => open('deleteList')}>
+                  {t('listAdmin.delete')}
+                </MenuItem>
               </>
             )}
           </MenuList>
@@ -148,7 +170,7 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
       <Menu checkedValues={{ lang: [lang] }} onCheckedValueChange={(_, d) => d.name === 'lang' && setLang(d.checkedItems[0] as Lang)}>
         <MenuTrigger disableButtonEnhancement>
           <Tooltip content={t('book.help')} relationship="label">
-            <MenuButton appearance="subtle" icon={<QuestionCircle20Regular />} aria-label={t('book.help')} />
+            <MenuButton appearance="subtle" className={compact ? s.touch : undefined} icon={<QuestionCircle20Regular />} aria-label={t('book.help')} />
           </Tooltip>
         </MenuTrigger>
         <MenuPopover>

@@ -61,3 +61,6 @@ export const FacebookIcon = brand(
   'facebook',
 );
 export const XIcon = brand('M3.5 3h3.6l3.2 4.5L14.2 3h2l-5 5.8L17 17h-3.6l-3.5-4.9L5.6 17h-2l5.4-6.2L3.5 3Zm2.7 1.4 8 11.2h1L7.3 4.4h-1.1Z', 'x');
+export { QrCode20Regular } from '@fluentui/react-icons/svg/qr-code';
+export { Link20Regular } from '@fluentui/react-icons/svg/link';
+export { Rename20Regular } from '@fluentui/react-icons/svg/rename';

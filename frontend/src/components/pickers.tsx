@@ -1,25 +1,52 @@
 // Search-as-you-type pickers for people (known users of the org) and contacts of a list.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Avatar, Combobox, Option, makeStyles, tokens, Caption1 } from '@fluentui/react-components';
 import { api } from '../api/client';
 import type { Contact, User } from '../api/types';
 import { useDebounced } from '../book/useContacts';
+import { LiteAvatar } from '../book/lite';
+import { useT } from '../i18n';
+
+/**
+ * Fluent's Combobox makes active the first option whose text *starts with* what was typed, so
+ * ↓ then Enter picked the second match. Options get a text no one can type (the server already
+ * filtered them), and nothing is active until ↓.
+ */
+const UNTYPEABLE = '\u2063';
 
 const useStyles = makeStyles({
   opt: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
   col: { display: 'flex', flexDirection: 'column' },
+  none: { color: tokens.colorNeutralForeground3 },
 });
+
+function NoMatch() {
+  const s = useStyles();
+  const t = useT();
+  return (
+    <Option disabled value="" text="" className={s.none}>
+      {t('picker.noMatch')}
+    </Option>
+  );
+}
+
+/** Escape closes the suggestions, not the dialog around the picker. */
+function stopEscapeWhenOpen(e: KeyboardEvent<HTMLInputElement>) {
+  if (e.key === 'Escape' && e.currentTarget.getAttribute('aria-expanded') === 'true') e.stopPropagation();
+}
 
 export function UserPicker({ label, exclude, onPick, placeholder }: { label: string; exclude: string[]; onPick: (u: User) => void; placeholder?: string }) {
   const s = useStyles();
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 200);
-  const [users, setUsers] = useState<User[]>([]);
+  // Results are shown only for what is in the box now: a stale list must not be picked from.
+  const [result, setResult] = useState<{ q: string; items: User[] }>({ q: '\u0000', items: [] });
   useEffect(() => {
     const ctrl = new AbortController();
-    api.users(dq, ctrl.signal).then((r) => setUsers(r.items), () => undefined);
+    api.users(dq, ctrl.signal).then((r) => setResult({ q: dq, items: r.items }), () => undefined);
     return () => ctrl.abort();
   }, [dq]);
+  const users = result.q === q ? result.items : [];
   const shown = users.filter((u) => !exclude.includes(u.oid));
   return (
     <Combobox
@@ -34,9 +61,12 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
         setQ('');
       }}
       selectedOptions={[]}
+      disableAutoFocus
+      onKeyDown={stopEscapeWhenOpen}
     >
+      {shown.length === 0 && result.q === q && q.trim() && <NoMatch />}
       {shown.map((u) => (
-        <Option key={u.oid} value={u.oid} text={u.display_name}>
+        <Option key={u.oid} value={u.oid} text={UNTYPEABLE + u.display_name}>
           <span className={s.opt}>
             <Avatar name={u.display_name} size={24} />
             <span className={s.col}>
@@ -54,12 +84,13 @@ export function ContactPicker({ listId, label, exclude, onPick }: { listId: stri
   const s = useStyles();
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 200);
-  const [items, setItems] = useState<Contact[]>([]);
+  const [result, setResult] = useState<{ q: string; items: Contact[] }>({ q: '\u0000', items: [] });
   useEffect(() => {
     const ctrl = new AbortController();
-    api.contacts(listId, { q: dq, per_page: 20 }, ctrl.signal).then((r) => setItems(r.items), () => undefined);
+    api.contacts(listId, { q: dq, per_page: 20 }, ctrl.signal).then((r) => setResult({ q: dq, items: r.items }), () => undefined);
     return () => ctrl.abort();
   }, [listId, dq]);
+  const items = result.q === q ? result.items : [];
   const shown = items.filter((c) => !exclude.has(c.id));
   return (
     <Combobox
@@ -74,11 +105,14 @@ export function ContactPicker({ listId, label, exclude, onPick }: { listId: stri
         setQ('');
       }}
       selectedOptions={[]}
+      disableAutoFocus
+      onKeyDown={stopEscapeWhenOpen}
     >
+      {shown.length === 0 && result.q === q && q.trim() && <NoMatch />}
       {shown.map((c) => (
-        <Option key={c.id} value={c.id} text={c.full_name}>
+        <Option key={c.id} value={c.id} text={UNTYPEABLE + c.full_name}>
           <span className={s.opt}>
-            <Avatar name={c.full_name} size={24} color="colorful" />
+            <LiteAvatar name={c.full_name} size={24} />
             <span className={s.col}>
               {c.full_name}
               <Caption1>{[c.job_title, c.company].filter(Boolean).join(' · ')}</Caption1>

@@ -1,6 +1,6 @@
 // Small shared building blocks.
 import type { ReactNode } from 'react';
-import { Button, makeStyles, Skeleton, SkeletonItem, Subtitle2, Body1, tokens, Tooltip } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Skeleton, SkeletonItem, Subtitle2, Body1, tokens, Tooltip, type ButtonProps } from '@fluentui/react-components';
 import { Copy20Regular, Checkmark20Regular } from './icons';
 import { useState } from 'react';
 import { useT } from '../i18n';
@@ -66,6 +66,20 @@ export function CardSkeletons({ count = 12 }: { count?: number }) {
   );
 }
 
+/** Copies text; where the clipboard API is blocked (an iframe without permission), select-and-copy. */
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+}
+
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const t = useT();
   const [done, setDone] = useState(false);
@@ -75,17 +89,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         appearance="subtle"
         icon={done ? <Checkmark20Regular /> : <Copy20Regular />}
         onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(text);
-          } catch {
-            // Clipboard blocked (e.g. in an iframe without permission): select-and-copy fallback.
-            const ta = document.createElement('textarea');
-            ta.value = text;
-            document.body.appendChild(ta);
-            ta.select();
-            document.execCommand('copy');
-            ta.remove();
-          }
+          await copyText(text);
           setDone(true);
           setTimeout(() => setDone(false), 2000);
         }}
@@ -99,4 +103,24 @@ const hiddenStyle = { position: 'absolute', width: '1px', height: '1px', overflo
 /** Text for screen readers only (e.g. the header of an actions column). */
 export function VisuallyHidden({ children }: { children: ReactNode }) {
   return <span style={hiddenStyle}>{children}</span>;
+}
+
+const useDangerStyles = makeStyles({
+  primary: {
+    backgroundColor: tokens.colorStatusDangerBackground3,
+    color: tokens.colorNeutralForegroundOnBrand,
+    ':hover': { backgroundColor: tokens.colorStatusDangerBackground3Hover, color: tokens.colorNeutralForegroundOnBrand },
+    ':hover:active': { backgroundColor: tokens.colorStatusDangerBackground3Pressed, color: tokens.colorNeutralForegroundOnBrand },
+  },
+  secondary: {
+    color: tokens.colorStatusDangerForeground3,
+    ':hover': { color: tokens.colorStatusDangerForeground3 },
+    ':hover:active': { color: tokens.colorStatusDangerForeground3 },
+  },
+});
+
+/** A button whose action destroys something: red, so it is never mistaken for the safe choice. */
+export function DangerButton({ primary, className, ...props }: ButtonProps & { primary?: boolean }) {
+  const s = useDangerStyles();
+  return <Button {...props} data-danger="" className={mergeClasses(primary ? s.primary : s.secondary, className)} />;
 }

@@ -14,7 +14,9 @@ describe('deep links', () => {
   });
   it('cleans phone numbers for tel:', () => {
     expect(telHref('+33 6 15 88-26 17')).toBe('tel:+33615882617');
-    expect(telHref('(555) 123 4567 ext. 8')).toBe('tel:55512345678');
+    expect(telHref('(555) 123 4567 ext. 8')).toBe('tel:5551234567;ext=8');
+    expect(telHref('+33 1 23 45 67 89 ext 1234')).toBe('tel:+33123456789;ext=1234');
+    expect(telHref('*31#')).toBe('tel:*31#');
   });
   it('mailto', () => {
     expect(mailtoHref(' a@b.co ')).toBe('mailto:a@b.co');

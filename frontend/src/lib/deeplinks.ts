@@ -35,10 +35,17 @@ export function teamsMeetingLink(subject: string, attendees: string[]): string {
   return `https://teams.microsoft.com/l/meeting/new?subject=${encodeTeams(subject)}&attendees=${attendees.map(encodeTeams).join(',')}`;
 }
 
-/** Keeps only characters meaningful in a tel: URI. */
+/** "+33 1 23 45 67 89 ext 12" -> the number and "12". */
+export function splitExtension(phone: string): { main: string; ext: string } {
+  const m = /^(.*\d.*?)\s*(?:\bext\b\.?|\bextension\b|\bposte\b|x)\s*(\d+)\s*$/i.exec(phone.trim());
+  return m ? { main: m[1], ext: m[2] } : { main: phone, ext: '' };
+}
+
+/** Keeps only characters meaningful in a tel: URI; an extension becomes ";ext=" (RFC 3966). */
 export function telHref(phone: string): string {
-  const cleaned = phone.trim().replace(/[^\d+*#,;]/g, '');
-  return `tel:${cleaned}`;
+  const { main, ext } = splitExtension(phone);
+  const cleaned = main.trim().replace(/[^\d+*#,;]/g, '');
+  return `tel:${cleaned}${ext ? `;ext=${ext}` : ''}`;
 }
 
 export function mailtoHref(email: string, subject?: string): string {
@@ -130,4 +137,9 @@ export function planHref(plan: ActionPlan): string | null {
     default:
       return null;
   }
+}
+
+/** The web address of one contact: opening it opens the list with the contact's card. */
+export function contactUrl(listId: string, contactId: string, origin = window.location.origin): string {
+  return `${origin}/lists/${encodeURIComponent(listId)}/contacts/${encodeURIComponent(contactId)}`;
 }

@@ -24,7 +24,7 @@ describe('contact validation', () => {
     }
     const e = validateContact(f({ full_name: 'A', website: 'javascript:alert(1)', linkedin: 'linkedin.com/in/x', x: 'https://x.com/a' }));
     expect(e.website).toBe('url');
-    expect(e.linkedin).toBe('url');
+    expect(e.linkedin).toBeUndefined(); // completed to https://linkedin.com/in/x (issue 16)
     expect(e.x).toBeUndefined();
   });
   it('checks phone characters', () => {
@@ -45,5 +45,25 @@ describe('contact validation', () => {
     const b = f({ full_name: 'A' });
     b.address.city = 'Lyon';
     expect(diffContacts(a, b)).toEqual(['address.city']);
+  });
+});
+
+describe('forgiving input (issue 16)', () => {
+  it('completes a website typed without https://', async () => {
+    const { completeUrl, normalizeContact } = await import('./validation');
+    expect(completeUrl('example.com')).toBe('https://example.com');
+    expect(completeUrl('www.linkedin.com/in/anne')).toBe('https://www.linkedin.com/in/anne');
+    expect(completeUrl('http://example.com')).toBe('http://example.com');
+    expect(completeUrl('not a url')).toBe('not a url');
+    expect(completeUrl('mailto:a@b.c')).toBe('mailto:a@b.c');
+    expect(validateContact(f({ full_name: 'A', website: 'example.com' })).website).toBeUndefined();
+    expect(normalizeContact(f({ full_name: 'A', website: 'example.com' })).website).toBe('https://example.com');
+  });
+  it('accepts phone extensions written in words', async () => {
+    const { normalizePhone } = await import('./validation');
+    expect(normalizePhone('+33 1 23 45 67 89 poste 1234')).toBe('+33 1 23 45 67 89 ext 1234');
+    expect(normalizePhone('+1 555 0100 extension 12')).toBe('+1 555 0100 ext 12');
+    expect(phoneError('+33 1 23 45 67 89 poste 1234')).toBeNull();
+    expect(validateContact(f({ full_name: 'A', phone: '01 23 45 67 89 poste 12' })).phone).toBeUndefined();
   });
 });

@@ -40,7 +40,29 @@ export function isHttpUrl(s: string): boolean {
   return host.length > 0 && !/[\s\p{Cc}]/u.test(s) && !host.includes('@');
 }
 
+/**
+ * "example.com/team" -> "https://example.com/team": people type addresses without a scheme.
+ * Anything that does not look like a host name is left alone (and refused by the check).
+ */
+export function completeUrl(v: string): string {
+  const t = v.trim();
+  if (!t || /^[a-z][a-z0-9+.-]*:/i.test(t) || t.includes('@') || /\s/.test(t)) return t;
+  return /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?([/?#].*)?$/u.test(t) ? `https://${t}` : t;
+}
+
+/**
+ * Extension words people write after a number ("poste 1234", "extension 12", "Durchwahl 3")
+ * become "ext", which the server's phone characters allow and tel: links understand.
+ */
+export function normalizePhone(v: string): string {
+  return v
+    .trim()
+    .replace(/\s*\b(poste|extension|ext|durchwahl|dw|interno|int)\b\.?\s*/giu, ' ext ')
+    .trim();
+}
+
 export function phoneError(v: string): ValidationCode | null {
+  v = normalizePhone(v);
   if (!v) return null;
   for (const ch of v) if (!PHONE_CHARS.includes(ch)) return 'phoneChars';
   if (!/\d/.test(v)) return 'phoneDigits';
@@ -75,7 +97,7 @@ export function validateContact(f: ContactFields): FieldErrors {
   }
   for (const k of ['website', 'linkedin', 'facebook', 'x'] as const) {
     const v = f[k].trim();
-    if (v && !errs[k] && !isHttpUrl(v)) errs[k] = 'url';
+    if (v && !errs[k] && !isHttpUrl(k === 'x' ? v : completeUrl(v))) errs[k] = 'url';
   }
   return errs;
 }
@@ -91,11 +113,11 @@ export function normalizeContact(f: ContactFields): ContactFields {
     full_name: f.full_name.trim(),
     job_title: f.job_title.trim(),
     email: f.email.trim(),
-    mobile: f.mobile.trim(),
-    phone: f.phone.trim(),
-    website: f.website.trim(),
-    linkedin: f.linkedin.trim(),
-    facebook: f.facebook.trim(),
+    mobile: normalizePhone(f.mobile),
+    phone: normalizePhone(f.phone),
+    website: completeUrl(f.website),
+    linkedin: completeUrl(f.linkedin),
+    facebook: completeUrl(f.facebook),
     x: f.x.trim(),
     company: f.company.trim(),
     department: f.department.trim(),

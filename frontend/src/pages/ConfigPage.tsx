@@ -28,6 +28,8 @@ export default function ConfigPage() {
   const [lists, setLists] = useState<ContactList[]>([]);
   const [picked, setPicked] = useState<string>('');
   const [error, setError] = useState<string | null>(null);
+  // Red only after the name was typed and cleared, never on a page just opened.
+  const [nameTyped, setNameTyped] = useState(false);
 
   useEffect(() => {
     api.lists().then((r) => setLists(r.items), () => setLists([]));
@@ -97,10 +99,15 @@ export default function ConfigPage() {
         </RadioGroup>
         {choice === 'new' ? (
           <>
-            <Field label={t('home.listName')} required validationState={name.trim() ? 'none' : 'error'}>
-              <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={120} />
+            <Field
+              label={t('home.listName')}
+              required
+              validationState={nameTyped && !name.trim() ? 'error' : 'none'}
+              validationMessage={nameTyped && !name.trim() ? t('valid.nameRequired') : undefined}
+            >
+              <Input value={name} onChange={(_, d) => { setName(d.value); setNameTyped(true); }} maxLength={120} />
             </Field>
-            <Field label={t('mode.label')}>
+            <Field label={t('display.defaultMode')}>
               <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as DisplayMode)} layout="horizontal">
                 <Radio value="card" label={t('mode.card')} />
                 <Radio value="list" label={t('mode.list')} />

@@ -60,7 +60,7 @@ export function NewListDialog({ open, onClose }: { open: boolean; onClose: () =>
               <Field label={t('home.listName')} required>
                 <Input value={name} onChange={(_, d) => setName(d.value)} maxLength={120} autoFocus />
               </Field>
-              <Field label={t('mode.label')}>
+              <Field label={t('display.defaultMode')}>
                 <RadioGroup value={mode} onChange={(_, d) => setMode(d.value as DisplayMode)} layout="horizontal">
                   <Radio value="card" label={t('mode.card')} />
                   <Radio value="list" label={t('mode.list')} />

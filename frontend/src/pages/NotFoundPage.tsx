@@ -6,7 +6,7 @@ import { useT } from '../i18n';
 export function NotFoundPage() {
   const t = useT();
   return (
-    <EmptyState title="404" body={location.pathname}>
+    <EmptyState title={t('notFound.title')} body={t('notFound.body', { path: location.pathname })}>
       <Button appearance="primary" onClick={() => navigate('/')}>
         {t('book.allLists')}
       </Button>

@@ -5,9 +5,10 @@ import {
   TableHeaderCell, TableRow, Text, tokens,
 } from '@fluentui/react-components';
 import { api } from '../../api/client';
+import { beginRotation, finishRotation, needsRotation, type Rotation } from '../keyRotation';
 import type { ApiKey, ContactList } from '../../api/types';
 import { Add20Regular } from '../../components/icons';
-import { CopyButton } from '../../components/ui';
+import { CopyButton, DangerButton } from '../../components/ui';
 import { useNotify } from '../../app/notify';
 import { useI18n } from '../../i18n';
 
@@ -21,6 +22,8 @@ const useStyles = makeStyles({
   secret: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginTop: tokens.spacingVerticalS },
   help: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalM, borderRadius: tokens.borderRadiusMedium, backgroundColor: tokens.colorNeutralBackground3 },
   idRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
+  legacy: { display: 'block', color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: tokens.fontWeightSemibold },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
 });
 
 export default function ApiKeysDialog({ list, onClose }: { list: ContactList; onClose: () => void }) {
@@ -31,6 +34,8 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [revoke, setRevoke] = useState<ApiKey | null>(null);
+  const [rotation, setRotation] = useState<Rotation | null>(null);
+  const [confirmOld, setConfirmOld] = useState(false);
   const load = useCallback(() => {
     api.apiKeys(list.id).then((r) => setKeys(r.items), (e) => notify.error(e));
   }, [list.id, notify]);
@@ -41,6 +46,25 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
       const r = await api.createApiKey(list.id, name.trim());
       setSecret({ name: r.key.name, secret: r.secret });
       setName('');
+      load();
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+  const rotate = async (k: ApiKey) => {
+    try {
+      setSecret(null);
+      setRotation(await beginRotation(list.id, k));
+      load();
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+  const revokeOld = async (r: Rotation) => {
+    try {
+      await finishRotation(list.id, r);
+      setConfirmOld(false);
+      setRotation(null);
       load();
     } catch (e) {
       notify.error(e);
@@ -84,6 +108,29 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
                   </MessageBarBody>
                 </MessageBar>
               )}
+              {rotation && (
+                <MessageBar intent="warning" layout="multiline" data-testid="api-key-rotated">
+                  <MessageBarBody>
+                    <MessageBarTitle>{t('keys.rotatedTitle', { name: rotation.fresh.name })}</MessageBarTitle>
+                    {t('keys.secretWarning')} {t('keys.rotatedBody')}
+                    <div className={s.secret}>
+                      <Text className={s.mono}>{rotation.secret}</Text>
+                      <CopyButton text={rotation.secret} label={t('common.copy')} />
+                    </div>
+                    <div className={s.secret}>
+                      <Button appearance="primary" onClick={() => setConfirmOld(true)}>{t('keys.revokeOld')}</Button>
+                    </div>
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {keys?.some(needsRotation) && !rotation && (
+                <MessageBar intent="warning" layout="multiline">
+                  <MessageBarBody>
+                    <MessageBarTitle>{t('keys.legacy')}</MessageBarTitle>
+                    {t('keys.legacyBody')}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
               {!keys ? (
                 <Spinner size="small" />
               ) : keys.length === 0 ? (
@@ -105,15 +152,27 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
                   <TableBody>
                     {keys.map((k) => (
                       <TableRow key={k.id}>
-                        <TableCell>{k.name}</TableCell>
+                        <TableCell>
+                          {k.name}
+                          {needsRotation(k) && (
+                            <Caption1 className={s.legacy} data-testid="api-key-legacy">⚠ {t('keys.legacy')}</Caption1>
+                          )}
+                        </TableCell>
                         <TableCell className={s.mono}>{k.prefix}…</TableCell>
                         <TableCell>{k.created_by?.name}</TableCell>
                         <TableCell>{formatDate(k.created_at)}</TableCell>
                         <TableCell>{k.last_used_at ? formatDate(k.last_used_at) : t('common.never')}</TableCell>
                         <TableCell>
-                          <Button size="small" onClick={() => setRevoke(k)} aria-label={`${t('keys.revoke')} ${k.name}`}>
-                            {t('keys.revoke')}
-                          </Button>
+                          <div className={s.actions}>
+                            {needsRotation(k) && rotation?.old.id !== k.id && (
+                              <Button size="small" appearance="primary" onClick={() => void rotate(k)} aria-label={t('keys.rotateAria', { name: k.name })}>
+                                {t('keys.rotate')}
+                              </Button>
+                            )}
+                            <DangerButton size="small" onClick={() => setRevoke(k)} aria-label={`${t('keys.revoke')} ${k.name}`}>
+                              {t('keys.revoke')}
+                            </DangerButton>
+                          </div>
                         </TableCell>
                       </TableRow>
                     ))}
@@ -139,6 +198,20 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
           </DialogBody>
         </DialogSurface>
       </Dialog>
+      {rotation && confirmOld && (
+        <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setConfirmOld(false)}>
+          <DialogSurface>
+            <DialogBody>
+              <DialogTitle>{t('keys.revokeOldTitle', { name: rotation.old.name })}</DialogTitle>
+              <DialogContent>{t('keys.revokeOldBody')}</DialogContent>
+              <DialogActions>
+                <Button onClick={() => setConfirmOld(false)}>{t('common.cancel')}</Button>
+                <DangerButton primary onClick={() => void revokeOld(rotation)}>{t('keys.revokeOld')}</DangerButton>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      )}
       {revoke && (
         <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setRevoke(null)}>
           <DialogSurface>
@@ -147,7 +220,7 @@ export default function ApiKeysDialog({ list, onClose }: { list: ContactList; on
               <DialogContent>{t('keys.revokeBody')}</DialogContent>
               <DialogActions>
                 <Button onClick={() => setRevoke(null)}>{t('common.cancel')}</Button>
-                <Button appearance="primary" onClick={() => void doRevoke(revoke)}>{t('keys.revoke')}</Button>
+                <DangerButton primary onClick={() => void doRevoke(revoke)}>{t('keys.revoke')}</DangerButton>
               </DialogActions>
             </DialogBody>
           </DialogSurface>

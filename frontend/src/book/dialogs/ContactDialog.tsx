@@ -1,14 +1,23 @@
 // View / edit / create a contact, with inline validation, the server's 422 field
 // messages, and the 412 conflict flow (reload theirs, or overwrite with mine).
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
-  Avatar, Body1, Button, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
+  Body1, Button, mergeClasses, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
   Field, Input, Link as FLink, makeStyles, MessageBar, MessageBarBody, Spinner, Tab, TabList, Tag, TagGroup, Text, Textarea, tokens,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import { editableFields, emptyContactFields, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
 import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
 import { ActionButton } from '../actions';
+import { LiteAvatar } from '../lite';
+import { CopyButton, DangerButton, copyText } from '../../components/ui';
+import { ArrowDownload20Regular, Link20Regular, QrCode20Regular } from '../../components/icons';
+import { saveBlob } from '../../api/client';
+import { mapUrl, toVCard, vcardFileName } from '../../lib/vcard';
+import { contactUrl } from '../../lib/deeplinks';
+
+// The QR encoder is only fetched when someone asks for a QR code.
+const QrCode = lazy(() => import('../../components/QrCode').then((m) => ({ default: m.QrCode })));
 import { ConflictDialog } from './ConflictDialog';
 import { useI18n } from '../../i18n';
 import type { ActionKind } from '../../lib/deeplinks';
@@ -21,6 +30,7 @@ const TAB_OF: Record<FieldKey, TabKey> = {
   'address.street': 'company', 'address.city': 'company', 'address.postal_code': 'company', 'address.state': 'company',
   'address.country': 'company', notes: 'notes', groups: 'groups',
 };
+const TABS: TabKey[] = ['contact', 'company', 'groups', 'notes'];
 const ACTIONS: ActionKind[] = ['chat', 'call', 'email', 'meeting', 'website', 'linkedin', 'facebook', 'x'];
 
 const useStyles = makeStyles({
@@ -29,12 +39,17 @@ const useStyles = makeStyles({
   who: { display: 'flex', flexDirection: 'column', minWidth: 0 },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS, marginTop: tokens.spacingVerticalM },
   tabs: { marginTop: tokens.spacingVerticalM, marginBottom: tokens.spacingVerticalM },
-  panel: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, minHeight: '220px', alignContent: 'start' },
+  panel: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`, alignContent: 'start' },
   full: { gridColumn: '1 / -1' },
-  dl: { display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0, minHeight: '220px', alignContent: 'start' },
+  dl: { display: 'grid', gridTemplateColumns: 'minmax(120px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0, alignContent: 'start' },
   dt: { color: tokens.colorNeutralForeground3 },
   dd: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
   meta: { color: tokens.colorNeutralForeground3, display: 'block', marginTop: tokens.spacingVerticalM },
+  stack: { display: 'grid' },
+  stacked: { gridArea: '1 / 1', minWidth: 0 },
+  hiddenPanel: { visibility: 'hidden' },
+  qr: { display: 'flex', flexDirection: 'column', alignItems: 'center', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalM },
+  copyRow: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   groupList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
 });
 
@@ -65,11 +80,15 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   const [contact, setContact] = useState<Contact | null>(initial.contact ?? null);
   const [form, setForm] = useState<ContactFields>(() => (initial.contact ? editableFields(initial.contact) : emptyContactFields()));
   const [touched, setTouched] = useState<Set<FieldKey>>(new Set());
+  // Something was typed: until then no field is "required" in red (the form was just opened).
+  const [dirty, setDirty] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [tab, setTab] = useState<TabKey>('contact');
   const [conflict, setConflict] = useState<Contact | null>(null);
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [showQr, setShowQr] = useState(false);
+  const [linkCopied, setLinkCopied] = useState(false);
 
   // Always work on the latest version (fresh ETag) of an existing contact.
   useEffect(() => {
@@ -95,12 +114,13 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
 
   const fieldMessage = (k: FieldKey): string | undefined => {
     const code = errors[k];
-    if (code && (touched.has(k) || (k === 'full_name' && touched.size > 0))) return t(`valid.${code}`);
+    if (code && dirty && (touched.has(k) || k === 'full_name')) return t(`valid.${code}`);
     return serverErrors[k];
   };
 
   const change = (k: FieldKey, v: string) => {
     setForm((f) => setField(f, k, v));
+    setDirty(true);
     if (serverErrors[k]) setServerErrors(({ [k]: _drop, ...rest }) => rest);
   };
   const touch = (k: FieldKey) => setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
@@ -167,11 +187,18 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     );
   };
 
-  const row = (k: FieldKey, value?: ReactNode) => {
-    const v = value ?? getField(form, k);
+  const withCopy = (shown: ReactNode, text: string) => (
+    <span className={s.copyRow}>
+      {shown}
+      <CopyButton text={text} label={t('contact.copyValue', { value: text })} />
+    </span>
+  );
+  const mapHref = mapUrl(form.address);
+  const row = (k: FieldKey, value?: ReactNode, override?: ReactNode, label?: string) => {
+    const v = override ?? value ?? getField(form, k);
     return (
-      <div key={k} style={{ display: 'contents' }}>
-        <dt className={s.dt}>{t(`field.${k}` as 'field.full_name')}</dt>
+      <div key={label ?? k} style={{ display: 'contents' }}>
+        <dt className={s.dt}>{label ?? t(`field.${k}` as 'field.full_name')}</dt>
         <dd className={s.dd}>{v || t('contact.empty')}</dd>
       </div>
     );
@@ -185,6 +212,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   const groupName = (id: string) => groups.find((g) => g.id === id)?.name ?? id;
   const title = mode === 'new' ? t('contact.newTitle') : mode === 'edit' ? t('contact.editTitle') : form.full_name;
 
+  const renderPanel = (tab: TabKey): ReactNode => {
   let panel: ReactNode;
   if (tab === 'contact')
     panel = editing ? (
@@ -202,9 +230,9 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     ) : (
       <dl className={s.dl}>
         {row('job_title')}
-        {row('email', form.email ? <FLink href={`mailto:${form.email}`}>{form.email}</FLink> : '')}
-        {row('mobile')}
-        {row('phone')}
+        {row('email', form.email ? withCopy(<FLink href={`mailto:${form.email}`}>{form.email}</FLink>, form.email) : '')}
+        {row('mobile', form.mobile ? withCopy(form.mobile, form.mobile) : '')}
+        {row('phone', form.phone ? withCopy(form.phone, form.phone) : '')}
         {linkRow('website')}
         {linkRow('linkedin')}
         {linkRow('facebook')}
@@ -231,6 +259,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
         {row('address.city')}
         {row('address.state')}
         {row('address.country')}
+        {mapHref && row('address.street' as FieldKey, undefined, <FLink href={mapHref} target="_blank" rel="noopener noreferrer">{t('contact.openMap')}</FLink>, t('contact.map'))}
       </dl>
     );
   else if (tab === 'groups')
@@ -268,8 +297,11 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
       <Body1 className={s.dd}>{form.notes || t('contact.noNotes')}</Body1>
     );
 
+  return panel;
+  };
+
   const tabHasError = (k: TabKey) =>
-    (Object.keys(errors) as FieldKey[]).some((f) => TAB_OF[f] === k && (touched.has(f) || f === 'full_name' && touched.size > 0)) ||
+    (Object.keys(errors) as FieldKey[]).some((f) => TAB_OF[f] === k && dirty && (touched.has(f) || f === 'full_name')) ||
     Object.keys(serverErrors).some((f) => TAB_OF[f as FieldKey] === k);
 
   return (
@@ -277,6 +309,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
       <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
         <DialogSurface className={s.surface} aria-label={title}>
           <form
+            // Our checks (lib/validation) decide, not the browser's: it refused "example.com" as a URL.
+            noValidate
             onSubmit={(e) => {
               e.preventDefault();
               if (editing && valid && !saving) void save();
@@ -286,7 +320,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
               <DialogTitle>
                 {mode === 'view' ? (
                   <span className={s.head}>
-                    <Avatar name={form.full_name} color="colorful" size={56} aria-hidden />
+                    {/* The same avatar as the card, so one person keeps one colour. */}
+                    <LiteAvatar name={form.full_name} size={56} />
                     <span className={s.who}>
                       <Text size={500} weight="semibold">{form.full_name}</Text>
                       <Caption1>{[form.job_title, form.company].filter(Boolean).join(' · ')}</Caption1>
@@ -304,28 +339,62 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                     ))}
                   </div>
                 )}
+                {mode === 'view' && contact && (
+                  <div className={s.actions} role="group" aria-label={t('contact.share')}>
+                    <Button size="small" icon={<ArrowDownload20Regular />} onClick={() => saveBlob(new Blob([toVCard(form)], { type: 'text/vcard;charset=utf-8' }), vcardFileName(form.full_name))}>
+                      {t('contact.vcard')}
+                    </Button>
+                    <Button size="small" icon={<QrCode20Regular />} aria-pressed={showQr} onClick={() => setShowQr((v) => !v)}>
+                      {t('contact.qr')}
+                    </Button>
+                    <Button size="small" icon={<Link20Regular />} onClick={() => void copyText(contactUrl(listId, contact.id)).then(() => setLinkCopied(true))}>
+                      {linkCopied ? t('common.copied') : t('contact.copyLink')}
+                    </Button>
+                  </div>
+                )}
+                {mode === 'view' && showQr && (
+                  <div className={s.qr}>
+                    <Suspense fallback={<Spinner size="small" />}>
+                      <QrCode text={toVCard(form)} label={t('contact.qrLabel', { name: form.full_name })} />
+                    </Suspense>
+                    <Caption1>{t('contact.qrHelp')}</Caption1>
+                  </div>
+                )}
                 {message && (
                   <MessageBar intent="error" style={{ marginTop: tokens.spacingVerticalM }}>
                     <MessageBarBody>{message}</MessageBarBody>
                   </MessageBar>
                 )}
                 <TabList className={s.tabs} selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabKey)}>
-                  {(['contact', 'company', 'groups', 'notes'] as TabKey[]).map((k) => (
+                  {TABS.map((k) => (
                     <Tab key={k} value={k} aria-invalid={editing && tabHasError(k) ? true : undefined}>
                       {t(`contact.tab${k[0].toUpperCase()}${k.slice(1)}` as 'contact.tabContact')}
                       {editing && tabHasError(k) ? ' •' : ''}
                     </Tab>
                   ))}
                 </TabList>
-                <div role="tabpanel" aria-label={t(`contact.tab${tab[0].toUpperCase()}${tab.slice(1)}` as 'contact.tabContact')}>
-                  {panel}
+                {/* Every panel is laid out in the same cell, the hidden ones invisible: the dialog is as
+                    tall as its tallest tab and does not jump when switching. */}
+                <div className={s.stack}>
+                  {TABS.map((k) => (
+                    <div
+                      key={k}
+                      role="tabpanel"
+                      className={mergeClasses(s.stacked, k !== tab && s.hiddenPanel)}
+                      aria-hidden={k !== tab || undefined}
+                      inert={k !== tab || undefined}
+                      aria-label={t(`contact.tab${k[0].toUpperCase()}${k.slice(1)}` as 'contact.tabContact')}
+                    >
+                      {renderPanel(k)}
+                    </div>
+                  ))}
                 </div>
                 {contact && mode === 'view' && (
                   <Caption1 className={s.meta}>
                     {t('contact.updatedBy', { name: contact.updated_by?.name ?? '', date: formatDate(contact.updated_at) })}
                   </Caption1>
                 )}
-                {editing && !valid && touched.size > 0 && (
+                {editing && !valid && dirty && (
                   <Caption1 className={s.meta} role="status">{t('contact.fixErrors')}</Caption1>
                 )}
               </DialogContent>
@@ -333,7 +402,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                 {mode === 'view' ? (
                   <>
                     {list.rights.delete && contact && (
-                      <Button onClick={() => onDelete(contact)}>{t('common.delete')}</Button>
+                      <DangerButton onClick={() => onDelete(contact)}>{t('common.delete')}</DangerButton>
                     )}
                     <Button onClick={onClose}>{t('common.close')}</Button>
                     {list.rights.modify && contact && (

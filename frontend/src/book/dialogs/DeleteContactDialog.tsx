@@ -5,6 +5,7 @@ import {
 import { api, ApiError } from '../../api/client';
 import type { Contact } from '../../api/types';
 import { useI18n } from '../../i18n';
+import { DangerButton } from '../../components/ui';
 
 /** Delete asks first; if someone changed the contact meanwhile (412), say who and ask again. */
 export default function DeleteContactDialog({
@@ -54,9 +55,9 @@ export default function DeleteContactDialog({
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button appearance="primary" onClick={() => void del()} disabled={busy}>
+            <DangerButton primary onClick={() => void del()} disabled={busy}>
               {t('common.delete')}
-            </Button>
+            </DangerButton>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

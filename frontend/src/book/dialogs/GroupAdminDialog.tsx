@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
-  Avatar, Badge, Body1, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Input, makeStyles,
+  Badge, Body1, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Input, makeStyles,
   SearchBox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, Tooltip, Field,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import type { Contact, ContactList, Group } from '../../api/types';
 import { Add20Regular, ChevronLeft20Regular, Delete20Regular, Dismiss20Regular, Edit20Regular, People } from './groupIcons';
 import { ContactPicker } from '../../components/pickers';
-import { VisuallyHidden } from '../../components/ui';
+import { DangerButton, VisuallyHidden } from '../../components/ui';
+import { LiteAvatar } from '../lite';
 import { useNotify } from '../../app/notify';
 import { useT } from '../../i18n';
 
@@ -145,7 +146,7 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
                             )}
                             {(list.rights.delete || list.rights.owner) && (
                               <Tooltip content={`${t('common.delete')} ${g.name}`} relationship="label">
-                                <Button size="small" appearance="subtle" icon={<Delete20Regular />} onClick={() => setConfirm(g)} />
+                                <DangerButton size="small" appearance="subtle" icon={<Delete20Regular />} onClick={() => setConfirm(g)} />
                               </Tooltip>
                             )}
                           </div>
@@ -167,10 +168,16 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
           <DialogSurface>
             <DialogBody>
               <DialogTitle>{t('groups.deleteTitle', { name: confirm.name })}</DialogTitle>
-              <DialogContent>{t('groups.deleteBody', { count: confirm.member_count })}</DialogContent>
+              <DialogContent>
+                {confirm.member_count === 0
+                  ? t('groups.deleteBodyEmpty')
+                  : confirm.member_count === 1
+                    ? t('groups.deleteBodyOne')
+                    : t('groups.deleteBody', { count: confirm.member_count })}
+              </DialogContent>
               <DialogActions>
                 <Button onClick={() => setConfirm(null)}>{t('common.cancel')}</Button>
-                <Button appearance="primary" onClick={() => void remove(confirm)}>{t('common.delete')}</Button>
+                <DangerButton primary onClick={() => void remove(confirm)}>{t('common.delete')}</DangerButton>
               </DialogActions>
             </DialogBody>
           </DialogSurface>
@@ -198,7 +205,8 @@ function MembersDialog({ listId, group, canEdit, onBack, onClose }: { listId: st
     }
   };
   return (
-    <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
+    // Escape goes back to the groups, one step, like the Back button; it does not close everything.
+    <Dialog open onOpenChange={(_, d) => !d.open && (d.type === 'escapeKeyDown' ? onBack() : onClose())}>
       <DialogSurface className={s.surface}>
         <DialogBody>
           <DialogTitle>
@@ -225,7 +233,7 @@ function MembersDialog({ listId, group, canEdit, onBack, onClose }: { listId: st
                     <TableRow key={c.id}>
                       <TableCell>
                         <span className={s.member}>
-                          <Avatar name={c.full_name} size={24} color="colorful" aria-hidden />
+                          <LiteAvatar name={c.full_name} size={24} />
                           {c.full_name}
                         </span>
                       </TableCell>

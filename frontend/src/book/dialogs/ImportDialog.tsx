@@ -39,6 +39,13 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Start and Cancel disappear once the job runs: the focus moves to Close, so it stays inside
+  // the dialog (Escape closes it) instead of falling to the page.
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const running = !!job;
+  useEffect(() => {
+    if (running) closeRef.current?.focus();
+  }, [running]);
   const finished = job && (job.status === 'succeeded' || job.status === 'failed');
 
   // Poll the job about every 300 ms while it runs.
@@ -142,7 +149,7 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
             ) : (
               <>
                 <Field
-                  label={finished ? (job.status === 'succeeded' ? t('import.done') : t('import.failed')) : job.status === 'queued' ? t('import.queued') : file?.name}
+                  label={finished ? file?.name : job.status === 'queued' ? t('import.queued') : file?.name}
                   validationMessage={t('import.progress', { processed: job.processed, total: job.total })}
                   validationState="none"
                 >
@@ -161,6 +168,7 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
                     <MessageBarBody>
                       <MessageBarTitle>{job.status === 'failed' ? t('import.failed') : t('import.done')}</MessageBarTitle>
                       {job.message ?? t('import.summary', { imported: job.imported, updated: job.updated, skipped: job.skipped })}
+                      {!job.message && job.skipped > 0 && dup === 'skip' && <> {t('import.skippedWhy')}</>}
                     </MessageBarBody>
                   </MessageBar>
                 )}
@@ -225,7 +233,7 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
                     {t('import.another')}
                   </Button>
                 )}
-                <Button appearance="primary" onClick={onClose}>
+                <Button appearance="primary" onClick={onClose} ref={closeRef}>
                   {t('common.close')}
                 </Button>
               </>

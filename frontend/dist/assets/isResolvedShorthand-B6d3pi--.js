@@ -1,0 +1,1 @@
+import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{n as t}from"./jsx-runtime-C3cWAN_r.js";var n=e(t(),1);function r(e){return typeof e==`object`&&!!e&&!Array.isArray(e)&&!n.isValidElement(e)}export{r as t};

@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{M as t}from"./i18n-CbdajOR6.js";var n=e(t(),1);function r(e){return typeof e==`object`&&!!e&&!Array.isArray(e)&&!n.isValidElement(e)}export{r as t};

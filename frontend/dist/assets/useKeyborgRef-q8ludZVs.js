@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{M as t}from"./i18n-CbdajOR6.js";import{Nt as n,Pt as r,on as i}from"./client-gLy1mqHB.js";var a=e(t(),1);function o(){let{targetDocument:e}=i(),t=a.useRef(null);return a.useEffect(()=>{let i=e?.defaultView;if(i){let e=n(i);return t.current=e,()=>{r(e),t.current=null}}},[e]),t}export{o as t};

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { emptyContactFields } from '../api/types';
+import { escapeText, mapUrl, splitName, toVCard, vcardFileName } from './vcard';
+
+describe('vCard of one contact', () => {
+  it('derives family and given names', () => {
+    expect(splitName('Clément Dupont')).toEqual({ family: 'Dupont', given: 'Clément' });
+    expect(splitName('Ludwig van Beethoven')).toEqual({ family: 'van Beethoven', given: 'Ludwig' });
+    expect(splitName('Cher')).toEqual({ family: '', given: 'Cher' });
+    expect(splitName('Anne Marie  Costa')).toEqual({ family: 'Costa', given: 'Anne Marie' });
+  });
+  it('escapes text values', () => {
+    expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');
+  });
+  it('writes the fields a phone imports', () => {
+    const v = toVCard({
+      ...emptyContactFields(),
+      full_name: 'Paulo Costa',
+      company: 'Costa; Filhos',
+      mobile: '+351 912 345 678',
+      email: 'paulo@example.com',
+      website: 'costa.example',
+      address: { street: '1 Rua', city: 'Porto', postal_code: '4000', state: '', country: 'Portugal' },
+    });
+    expect(v.split('\r\n')).toEqual([
+      'BEGIN:VCARD', 'VERSION:3.0', 'N:Costa;Paulo;;;', 'FN:Paulo Costa', 'ORG:Costa\\; Filhos', 'TEL;TYPE=CELL:+351 912 345 678',
+      'EMAIL;TYPE=INTERNET:paulo@example.com', 'URL:https://costa.example', 'ADR;TYPE=WORK:;;1 Rua;Porto;;4000;Portugal', 'END:VCARD', '',
+    ]);
+  });
+  it('names the file after the contact and links the address to a map', () => {
+    expect(vcardFileName('Clément / Dupont')).toBe('Clément  Dupont.vcf');
+    expect(vcardFileName('???')).toBe('contact.vcf');
+    expect(mapUrl({ street: '1 Rua', city: 'Porto', postal_code: '', state: '', country: '' })).toBe('https://www.openstreetmap.org/search?query=1%20Rua%2C%20Porto');
+    expect(mapUrl({ street: '', city: ' ', postal_code: '', state: '', country: '' })).toBeNull();
+  });
+});

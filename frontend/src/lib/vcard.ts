@@ -1,0 +1,54 @@
+// One contact as a vCard 3.0 (RFC 2426): what phones import from a download or a QR code.
+import type { ContactFields } from '../api/types';
+import { completeUrl } from './validation';
+
+/** RFC 2426 text escaping: backslash, comma, semicolon, newline. */
+export function escapeText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '').replace(/,/g, '\\,').replace(/;/g, '\\;');
+}
+
+/**
+ * Family and given names: kept when the contact has them, else derived from the full name
+ * ("Clément Dupont" -> Dupont / Clément; one word is a given name). Particles stay with the family
+ * name ("Ludwig van Beethoven" -> van Beethoven).
+ */
+export function splitName(full: string): { family: string; given: string } {
+  const words = full.trim().split(/\s+/).filter(Boolean);
+  if (words.length <= 1) return { family: '', given: words[0] ?? '' };
+  let i = words.length - 1;
+  const particles = new Set(['van', 'von', 'de', 'del', 'della', 'di', 'da', 'du', 'des', 'le', 'la', 'der', 'den', 'ter', 'ten', 'dos', 'das', 'af', 'bin', 'ibn', 'al']);
+  while (i > 1 && particles.has(words[i - 1].toLowerCase())) i--;
+  return { family: words.slice(i).join(' '), given: words.slice(0, i).join(' ') };
+}
+
+export function toVCard(c: ContactFields & { given_name?: string; family_name?: string }): string {
+  const derived = splitName(c.full_name);
+  const family = c.family_name ?? derived.family;
+  const given = c.given_name ?? derived.given;
+  const lines = ['BEGIN:VCARD', 'VERSION:3.0', `N:${escapeText(family)};${escapeText(given)};;;`, `FN:${escapeText(c.full_name)}`];
+  if (c.company || c.department) lines.push(`ORG:${escapeText(c.company)}${c.department ? `;${escapeText(c.department)}` : ''}`);
+  if (c.job_title) lines.push(`TITLE:${escapeText(c.job_title)}`);
+  if (c.mobile) lines.push(`TEL;TYPE=CELL:${escapeText(c.mobile)}`);
+  if (c.phone) lines.push(`TEL;TYPE=WORK,VOICE:${escapeText(c.phone)}`);
+  if (c.email) lines.push(`EMAIL;TYPE=INTERNET:${escapeText(c.email)}`);
+  if (c.website) lines.push(`URL:${escapeText(completeUrl(c.website))}`);
+  const a = c.address;
+  if (a && (a.street || a.city || a.postal_code || a.state || a.country)) {
+    lines.push(`ADR;TYPE=WORK:;;${[a.street, a.city, a.state, a.postal_code, a.country].map(escapeText).join(';')}`);
+  }
+  if (c.notes) lines.push(`NOTE:${escapeText(c.notes)}`);
+  lines.push('END:VCARD');
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** A file name for the download: letters, digits, spaces and dashes of the name. */
+export function vcardFileName(fullName: string): string {
+  const base = fullName.normalize('NFC').replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80);
+  return `${base || 'contact'}.vcf`;
+}
+
+/** The address on a map (OpenStreetMap), or null when there is no address. */
+export function mapUrl(a: ContactFields['address']): string | null {
+  const q = [a.street, a.postal_code, a.city, a.state, a.country].map((s) => s.trim()).filter(Boolean).join(', ');
+  return q ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(q)}` : null;
+}
