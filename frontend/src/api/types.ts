@@ -139,7 +139,7 @@ export interface Group {
   created_by?: Ref;
 }
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 export interface JobError {
   row: number;
   column: string;
@@ -155,6 +155,9 @@ export interface Job {
   updated: number;
   skipped: number;
   errors: JobError[];
+  /** Every row error, also those beyond the kept `errors` (at most 1,000). */
+  error_count?: number;
+  errors_truncated?: boolean;
   warnings?: string[];
   message?: string | null;
 }

@@ -252,6 +252,8 @@ export const en = {
   'import.progress': '{processed} of {total} rows',
   'import.queued': 'Waiting to start…',
   'import.done': 'Import finished',
+  'import.interrupted': 'Import interrupted by a server restart: the counts below were saved',
+  'import.firstErrors': '(the first {count} are listed)',
   'import.failed': 'Import failed',
   'import.summary': '{imported} imported, {updated} updated, {skipped} skipped',
   'import.rejected': '{count} rows were rejected',

@@ -253,6 +253,8 @@ export const fr: Record<MessageKey, string> = {
   'import.progress': '{processed} lignes sur {total}',
   'import.queued': 'En attente de démarrage…',
   'import.done': 'Importation terminée',
+  'import.interrupted': 'Importation interrompue par un redémarrage du serveur : les nombres ci-dessous ont été enregistrés',
+  'import.firstErrors': '(les {count} premières sont listées)',
   'import.failed': 'Échec de l’importation',
   'import.summary': '{imported} importés, {updated} mis à jour, {skipped} ignorés',
   'import.rejected': '{count} lignes ont été rejetées',

@@ -46,7 +46,10 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
   useEffect(() => {
     if (running) closeRef.current?.focus();
   }, [running]);
-  const finished = job && (job.status === 'succeeded' || job.status === 'failed');
+  // A server restart ends a running import as `interrupted`: its counts are what was saved.
+  const finished = job && (job.status === 'succeeded' || job.status === 'failed' || job.status === 'interrupted');
+  const failed = job?.status === 'failed' || job?.status === 'interrupted';
+  const errorCount = job ? Math.max(job.error_count ?? 0, job.errors.length) : 0;
 
   // Poll the job about every 300 ms while it runs.
   useEffect(() => {
@@ -157,16 +160,18 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
                     value={finished ? 1 : progress}
                     max={1}
                     thickness="large"
-                    color={job.status === 'failed' ? 'error' : finished ? 'success' : 'brand'}
+                    color={failed ? 'error' : finished ? 'success' : 'brand'}
                     aria-label={t('import.title')}
                     data-testid="import-progress"
                     data-status={job.status}
                   />
                 </Field>
                 {finished && (
-                  <MessageBar intent={job.status === 'failed' ? 'error' : job.errors.length ? 'warning' : 'success'} data-testid="import-summary">
+                  <MessageBar intent={failed ? 'error' : job.errors.length ? 'warning' : 'success'} data-testid="import-summary">
                     <MessageBarBody>
-                      <MessageBarTitle>{job.status === 'failed' ? t('import.failed') : t('import.done')}</MessageBarTitle>
+                      <MessageBarTitle>
+                        {job.status === 'interrupted' ? t('import.interrupted') : failed ? t('import.failed') : t('import.done')}
+                      </MessageBarTitle>
                       {job.message ?? t('import.summary', { imported: job.imported, updated: job.updated, skipped: job.skipped })}
                       {!job.message && job.skipped > 0 && dup === 'skip' && <> {t('import.skippedWhy')}</>}
                     </MessageBarBody>
@@ -182,7 +187,10 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
                 )}
                 {finished && job.errors.length > 0 && (
                   <>
-                    <Body1>{job.errors.length === 1 ? t('import.rejectedOne') : t('import.rejected', { count: job.errors.length })}</Body1>
+                    <Body1>
+                      {errorCount === 1 ? t('import.rejectedOne') : t('import.rejected', { count: errorCount })}
+                      {job.errors_truncated && <> {t('import.firstErrors', { count: job.errors.length })}</>}
+                    </Body1>
                     <div className={s.errors}>
                       <Table size="small" aria-label={t('import.rejected', { count: job.errors.length })}>
                         <TableHeader>
