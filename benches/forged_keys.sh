@@ -14,7 +14,10 @@ DIR=$(mktemp -d)
 PORT=${PORT:-18124}
 trap 'kill $PID 2>/dev/null || true; kill $FLOOD 2>/dev/null || true; rm -rf "$DIR"' EXIT
 URL="http://127.0.0.1:$PORT"
-CONTACTPRO_STORAGE__MAX_OPEN_ORGS=4 "$BIN" serve --data-dir "$DIR" --listen "127.0.0.1:$PORT" 2>/dev/null &
+# Defaults only (not ./contactpro.toml): the bench measures the shipped behaviour.
+: > "$DIR/empty.toml"
+CONTACTPRO_STORAGE__MAX_OPEN_ORGS=4 "$BIN" serve --config "$DIR/empty.toml" --data-dir "$DIR/data" \
+  --listen "127.0.0.1:$PORT" 2>/dev/null &
 PID=$!
 until curl -sf "$URL/readyz" >/dev/null; do sleep 0.01; done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $N contacts"
@@ -23,8 +26,9 @@ tok=$(curl -s -XPOST "$URL/api/v1/demo/token" -H 'content-type: application/json
   -d '{"tid":"00000000-0000-4000-8000-000000000001","oid":"u1","name":"User 1","upn":"u1@example.com"}' \
   | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 curl -s -o /dev/null -XPOST "$URL/api/v1/login" -H "authorization: Bearer $tok"
+json_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 list=$(curl -s -XPOST "$URL/api/v1/lists" -H "authorization: Bearer $tok" -H 'content-type: application/json' \
-  -d '{"name":"Bench"}' | sed 's/.*"id":"\([^"]*\)".*/\1/' | head -c 36)
+  -d '{"name":"Bench"}' | json_id)
 python3 - "$N" > "$DIR/rows.csv" <<'PY'
 import sys, random
 random.seed(7)
@@ -36,7 +40,7 @@ for i in range(int(sys.argv[1])):
     print(f"{f} {l} {i},{f.lower()}.{i}@example.com,Company {i % 500},+33 6 {i % 100:02d} {i % 97:02d} 11 22")
 PY
 job=$(curl -s -XPOST "$URL/api/v1/lists/$list/imports?on_duplicate=create" -H "authorization: Bearer $tok" \
-  -H 'content-type: text/csv' --data-binary @"$DIR/rows.csv" | sed 's/.*"id":"\([^"]*\)".*/\1/' | head -c 36)
+  -H 'content-type: text/csv' --data-binary @"$DIR/rows.csv" | json_id)
 until curl -s "$URL/api/v1/jobs/$job" -H "authorization: Bearer $tok" | grep -q '"status":"succeeded"'; do sleep 0.2; done
 
 search() {
@@ -60,4 +64,4 @@ echo "== search during a flood of forged keys"
 search
 wait $FLOOD || true
 echo "== the flood: $(grep -E 'Requests/sec' "$DIR/flood.out")"
-echo "organization files after the flood: $(ls "$DIR/orgs" | grep -c redb) (1 before)"
+echo "organization files after the flood: $(ls "$DIR/data/orgs" | grep -c redb) (1 before)"
