@@ -14,7 +14,8 @@
 //! see such keys flagged `legacy` with a prompt to rotate them.
 //!
 //! A client address that keeps presenting bad keys is refused (429) before its key is even
-//! parsed; a valid key is limited per key.
+//! parsed (a plain map under a lock, exact: a cache with deferred bookkeeping let a burst through
+//! under load); a valid key is limited per key.
 
 pub mod legacy;
 
@@ -29,20 +30,21 @@ use sha2::Sha256;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 pub const PREFIX: &str = "cpk_";
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+const MAX_TRACKED_CLIENTS: usize = 100_000;
 const MAC_DOMAIN: &[u8] = b"contactpro api key v2\0";
 
 pub struct KeyAuth {
     server_key: Vec<u8>,
     per_key: DefaultKeyedRateLimiter<KeyId>,
-    /// Failed attempts per client address in the current minute (moka expires and bounds them).
-    failures: moka::sync::Cache<IpAddr, Arc<AtomicU32>>,
+    /// Failed attempts per client address in its current minute: (count, window start). Bounded
+    /// by `MAX_TRACKED_CLIENTS`; windows older than a minute are pruned.
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     max_failures: u32,
     /// When each key's last_used_at was last written, so a busy key is not a write per request.
     last_touch: Mutex<HashMap<KeyId, i64>>,
@@ -86,11 +88,10 @@ fn parse_v2(key: &str) -> Option<Claimed<'_>> {
 impl KeyAuth {
     pub fn new(server_key: Vec<u8>, per_minute: u32, legacy: legacy::LegacyKeys) -> Self {
         let quota = Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
-        let failures = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(60)).build();
         Self {
             server_key,
             per_key: RateLimiter::keyed(quota),
-            failures,
+            failures: Mutex::new(HashMap::new()),
             max_failures: per_minute.clamp(1, 60),
             last_touch: Mutex::new(HashMap::new()),
             legacy,
@@ -130,9 +131,10 @@ impl KeyAuth {
 
     fn client_blocked(&self, client: Option<IpAddr>) -> Result<(), ApiError> {
         let Some(ip) = client else { return Ok(()) };
-        match self.failures.get(&ip) {
-            Some(n) if n.load(Ordering::Relaxed) >= self.max_failures => {
-                Err(ApiError::RateLimited { retry_after_secs: 60 })
+        match self.failures.lock().get(&ip) {
+            Some((n, start)) if *n >= self.max_failures && start.elapsed() < FAILURE_WINDOW => {
+                let left = FAILURE_WINDOW.saturating_sub(start.elapsed()).as_secs().max(1);
+                Err(ApiError::RateLimited { retry_after_secs: left })
             }
             _ => Ok(()),
         }
@@ -140,7 +142,18 @@ impl KeyAuth {
 
     fn failed(&self, client: Option<IpAddr>) {
         if let Some(ip) = client {
-            self.failures.get_with(ip, || Arc::new(AtomicU32::new(0))).fetch_add(1, Ordering::Relaxed);
+            let mut map = self.failures.lock();
+            if map.len() >= MAX_TRACKED_CLIENTS && !map.contains_key(&ip) {
+                map.retain(|_, (_, start)| start.elapsed() < FAILURE_WINDOW);
+                if map.len() >= MAX_TRACKED_CLIENTS {
+                    return;
+                }
+            }
+            let e = map.entry(ip).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= FAILURE_WINDOW {
+                *e = (0, Instant::now());
+            }
+            e.0 = e.0.saturating_add(1);
         }
     }
 
@@ -155,7 +168,7 @@ impl KeyAuth {
     pub fn prune(&self) {
         self.per_key.retain_recent();
         self.per_key.shrink_to_fit();
-        self.failures.run_pending_tasks();
+        self.failures.lock().retain(|_, (_, start)| start.elapsed() < FAILURE_WINDOW);
     }
 
     /// Is `hash` the stored hash of a key made before the self-describing format?
