@@ -597,6 +597,8 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await card.getByRole('button', { name: 'More actions for Extension Person' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const confirm = page.getByRole('alertdialog');
+    // The confirmation animates in: wait for its buttons before counting the destructive one.
+    await confirm.getByRole('button', { name: 'Cancel' }).waitFor();
     assert.equal(await confirm.locator('button[data-danger]').count(), 1, 'the delete button is styled as destructive');
     await confirm.locator('button[data-danger]').click();
     await confirm.waitFor({ state: 'detached' });
