@@ -52,12 +52,12 @@ for (let round = 0; round < 5; round++) {
     waiters.push(check);
     check();
   });
-  const times = streams.map((s) => s.got.get(name) - answered).sort((a, b) => a - b);
+  const times = streams.map((s) => s.got.get(name) - sent).sort((a, b) => a - b);
   results.push({ write: answered - sent, median: times[Math.floor(n / 2)], last: times[n - 1] });
   await new Promise((res) => setTimeout(res, 200));
 }
 for (const [i, r] of results.entries()) {
-  console.log(`  round ${i + 1}: write answered in ${r.write.toFixed(1)} ms; after it, median stream ${r.median.toFixed(1)} ms, last of ${n} ${r.last.toFixed(1)} ms`);
+  console.log(`  round ${i + 1}: from sending the write: its answer ${r.write.toFixed(1)} ms, median stream ${r.median.toFixed(1)} ms, last of ${n} streams ${r.last.toFixed(1)} ms`);
 }
 for (const s of streams) s.ctl.abort();
 process.exit(0);

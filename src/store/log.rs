@@ -11,8 +11,9 @@
 //! - History is per contact version: each entry keeps who, when, what kind of write, and the
 //!   fields **before** the write when it changed them (`None` when it did not: create, delete,
 //!   restore). The current fields live in the contact (or its trash entry), so a version's fields
-//!   are rebuilt by walking back from the newest. Creating a contact stores no field copy, which
-//!   keeps imports cheap; at most [`MAX_HISTORY`] versions are kept per contact.
+//!   are rebuilt by walking back from the newest. Creating a contact writes no history entry at
+//!   all (version 1 is shown from the contact's `created_at` / `created_by`, as "created" even for
+//!   an import), which keeps imports cheap; at most [`MAX_HISTORY`] versions are kept per contact.
 
 use super::records::StoredContact;
 use super::{StoreResult, decode, encode};
@@ -111,8 +112,8 @@ impl super::Record for HistoryRecord {
     const VERSION: u8 = 1;
 }
 
-/// What a committed transaction appended: (list, new head seq), for the live-update hub.
-pub type Appended = Vec<(ListId, u64)>;
+/// What a committed transaction appended, per list in seq order, for the live-update hub.
+pub type Appended = Vec<(ListId, Vec<Change>)>;
 
 /// Appends to the log and history inside one write transaction. Call [`LogWriter::finish`]
 /// before committing: it writes the new heads (kept in memory while the transaction runs, so a
@@ -122,6 +123,8 @@ pub(crate) struct LogWriter<'t> {
     history: redb::Table<'t, (u128, u128, u64), &'static [u8]>,
     heads: redb::Table<'t, u128, (u64, u64)>,
     dirty: HashMap<u128, (u64, u64)>,
+    /// The changes written, per list, handed to the hub after the commit.
+    written: HashMap<u128, Vec<Change>>,
     at: Timestamp,
     by: UserRef,
 }
@@ -133,6 +136,7 @@ impl<'t> LogWriter<'t> {
             history: txn.open_table(HISTORY)?,
             heads: txn.open_table(LOG_HEADS)?,
             dirty: HashMap::new(),
+            written: HashMap::new(),
             at,
             by: by.clone(),
         })
@@ -149,6 +153,7 @@ impl<'t> LogWriter<'t> {
         let c = Change { seq, kind, id, name: name.to_owned(), at: self.at, by: self.by.clone() };
         self.changes.insert((l, seq), encode(&c).as_slice())?;
         self.dirty.insert(l, (seq, oldest));
+        self.written.entry(l).or_default().push(c);
         Ok(seq)
     }
 
@@ -163,6 +168,10 @@ impl<'t> LogWriter<'t> {
         before: Option<&ContactFields>,
     ) -> StoreResult<()> {
         self.change(list, kind, c.id.as_u128(), &c.fields.full_name)?;
+        // Version 1 (the creation) is the contact's own created_at / created_by: not written.
+        if c.version == 1 {
+            return Ok(());
+        }
         let rec = HistoryRecord { at: self.at, by: self.by.clone(), action, before: before.cloned() };
         let (l, id) = (list.as_u128(), c.id.as_u128());
         self.history.insert((l, id, c.version), encode(&rec).as_slice())?;
@@ -174,12 +183,10 @@ impl<'t> LogWriter<'t> {
 
     /// Write the heads; returns what was appended, for [`crate::events::Hub::notify`] after the commit.
     pub fn finish(mut self) -> StoreResult<Appended> {
-        let mut out = Vec::with_capacity(self.dirty.len());
         for (l, h) in self.dirty.drain() {
             self.heads.insert(l, h)?;
-            out.push((ListId::from_u128(l), h.0));
         }
-        Ok(out)
+        Ok(self.written.drain().map(|(l, c)| (ListId::from_u128(l), c)).collect())
     }
 }
 

@@ -201,7 +201,7 @@ impl OrgStore {
     /// changes a list ends here, after [`log::LogWriter::finish`].
     pub(crate) fn commit(&self, txn: redb::WriteTransaction, appended: log::Appended) -> StoreResult<()> {
         txn.commit()?;
-        self.hub.notify(&self.org, &appended);
+        self.hub.notify(&self.org, appended);
         Ok(())
     }
 

@@ -183,10 +183,14 @@ pub(crate) fn note_job_write(
     created: bool,
 ) -> StoreResult<()> {
     let key = (job, c.id.as_u128());
-    let before = match t.get(key)? {
-        Some(v) => decode::<JobWrite>(v.value())?.before,
-        None if created => 0,
-        None => c.version - 1,
+    // A contact the job created has a new id: nothing to read.
+    let before = if created {
+        0
+    } else {
+        match t.get(key)? {
+            Some(v) => decode::<JobWrite>(v.value())?.before,
+            None => c.version - 1,
+        }
     };
     t.insert(key, encode(&JobWrite { list: list.as_u128(), before, after: c.version }).as_slice())?;
     Ok(())
@@ -429,6 +433,17 @@ impl OrgStore {
                     },
                 ),
             );
+        }
+        // A creation is not written to the history (imports stay cheap): version 1 is the contact's
+        // creation, shown from its created_at / created_by.
+        if hist.last().is_some_and(|(v, _)| *v == 2) {
+            let rec = HistoryRecord {
+                at: current.created_at,
+                by: current.created_by.clone(),
+                action: HistoryAction::Created,
+                before: None,
+            };
+            hist.push((1, rec));
         }
         let fields = log::versions(&current.fields, &hist);
         let oldest = hist.last().map(|(v, _)| *v);
