@@ -10,6 +10,7 @@ pub mod backup;
 pub mod cancel;
 pub mod clock;
 pub mod config;
+pub mod dav;
 pub mod error;
 pub mod events;
 pub mod files;
@@ -186,6 +187,7 @@ pub fn router(state: AppState) -> axum::Router {
     let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
     axum::Router::new()
         .merge(api::routes(state.clone()))
+        .merge(dav::routes())
         .merge(web::routes(web::csp(&idp_origins(&state.config.auth))))
         // Until the response head is sent: long exports stream past it, imports run as jobs. On
         // timeout the handler's future is dropped, which cancels its awaits; work already handed to
