@@ -193,6 +193,7 @@ pub fn router(state: AppState) -> axum::Router {
         // timeout the handler's future is dropped, which cancels its awaits; work already handed to
         // `spawn_blocking` cannot be interrupted and runs to its end (see `api::blocking`).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn(dav::outside))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

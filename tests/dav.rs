@@ -149,6 +149,11 @@ async fn discovery_and_the_properties_of_every_resource() {
     let r = dav.http.get(format!("{}/.well-known/carddav", app.url)).send().await.unwrap();
     assert_eq!(r.status(), 301);
     assert_eq!(r.headers()["location"], "/dav/");
+    // A client given the server's root: its PROPFIND on `/` is sent to /dav/ (not the web app).
+    let a = dav.propfind("/", "0", "<d:current-user-principal/>").await;
+    assert_eq!((a.status, a.headers["location"].to_str().unwrap()), (301, "/dav/"));
+    let a = dav.propfind("/api/v1/lists", "0", "").await;
+    assert_eq!(a.status, 404);
     let r = dav.http.request(Method::OPTIONS, format!("{}/dav/", app.url)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["dav"], "1, 3, addressbook");

@@ -81,6 +81,8 @@ impl IntoResponse for DavAuthError {
             *r.status_mut() = StatusCode::UNAUTHORIZED;
             r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
         }
+        // Refused before its body was read: the client must not reuse this connection.
+        r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         r
     }
 }

@@ -43,8 +43,29 @@ pub fn routes() -> Router<AppState> {
         .route("/dav/{*rest}", any(handle).options(options))
 }
 
-async fn well_known() -> Response {
+async fn well_known(req: Request) -> Response {
+    // Read (and drop) a PROPFIND's body first: a connection left with an unread body is closed
+    // by the server, and clients that reuse it see "server disconnected".
+    let _ = axum::body::to_bytes(req.into_body(), 64 * 1024).await;
     (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/dav/")]).into_response()
+}
+
+/// DAV methods sent outside `/dav/` (clients given the server's root URL start with a PROPFIND
+/// on `/`): the root redirects to `/dav/`, anything else is 404; the body is read first so the
+/// connection stays usable. Every other request goes on untouched.
+pub async fn outside(req: Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let dav_method = matches!(req.method().as_str(), "PROPFIND" | "REPORT" | "PROPPATCH" | "MKCOL");
+    if !dav_method || path.starts_with("/dav") || path.starts_with("/.well-known/") {
+        return next.run(req).await;
+    }
+    let root = path == "/";
+    let _ = axum::body::to_bytes(req.into_body(), 64 * 1024).await;
+    if root {
+        (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/dav/")]).into_response()
+    } else {
+        text(StatusCode::NOT_FOUND, "CardDAV lives under /dav/".into())
+    }
 }
 
 async fn options() -> Response {
@@ -266,6 +287,10 @@ async fn handle(State(state): State<AppState>, user: DavUser, req: Request) -> R
     .await;
     let mut resp = r.unwrap_or_else(IntoResponse::into_response);
     resp.headers_mut().insert("dav", HeaderValue::from_static(DAV_HEADER));
+    if resp.status().is_client_error() {
+        // The request's body may be unread: say so rather than let a client reuse the connection.
+        resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     resp
 }
 
