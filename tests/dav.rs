@@ -280,6 +280,12 @@ async fn get_put_delete_with_etags_preconditions_and_names_chosen_by_the_client(
     let (s, v) = adele.get(&format!("/api/v1/lists/{list}/trash")).await;
     assert_eq!(s, 200);
     assert_eq!(v["items"][0]["full_name"], "Zoé Martin-Dupont", "{v}");
+    // Purged: its name is free again for a new card.
+    let id = v["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(adele.delete(&format!("/api/v1/lists/{list}/trash/{id}")).await.0, 204);
+    let a = dav.put(&href, &card("Someone Else", ""), &[("if-none-match", "*")]).await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(dav.req("GET", &href, &[], "").await.body.matches("FN:Someone Else").count(), 1);
 }
 
 #[tokio::test]

@@ -98,6 +98,36 @@ macro_rules! se {
     };
 }
 
+/// Remove a contact's DAV record and its client name (the contact was purged from the trash).
+pub(crate) fn forget_contact(txn: &redb::WriteTransaction, list: ListId, id: ContactId) -> StoreResult<()> {
+    let card: Option<DavCard> =
+        txn.open_table(DAV_CARDS)?.remove(contact_key(list, id))?.map(|v| decode(v.value())).transpose()?;
+    if let Some(name) = card.and_then(|c| c.name) {
+        let mut names = txn.open_table(DAV_NAMES)?;
+        if names.get((list.as_u128(), name.as_str()))?.is_some_and(|v| v.value() == id.as_u128()) {
+            names.remove((list.as_u128(), name.as_str()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Remove every DAV record of a list (the list was purged).
+pub(crate) fn forget_list(txn: &redb::WriteTransaction, list: ListId) -> StoreResult<()> {
+    let l = list.as_u128();
+    txn.open_table(DAV_CARDS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
+    let mut names = txn.open_table(DAV_NAMES)?;
+    let keys: Vec<String> = names
+        .range((l, "")..)?
+        .map_while(|r| r.ok())
+        .take_while(|(k, _)| k.value().0 == l)
+        .map(|(k, _)| k.value().1.to_owned())
+        .collect();
+    for k in keys {
+        names.remove((l, k.as_str()))?;
+    }
+    Ok(())
+}
+
 fn read_card(t: &impl ReadableTable<(u128, u128), &'static [u8]>, list: ListId, id: ContactId) -> StoreResult<DavCard> {
     Ok(t.get(contact_key(list, id))?.map(|v| decode(v.value())).transpose()?.unwrap_or_default())
 }
