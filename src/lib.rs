@@ -10,6 +10,7 @@ pub mod backup;
 pub mod cancel;
 pub mod clock;
 pub mod config;
+pub mod dav;
 pub mod error;
 pub mod events;
 pub mod files;
@@ -186,11 +187,13 @@ pub fn router(state: AppState) -> axum::Router {
     let timeout = Duration::from_secs(state.config.server.request_timeout_secs.max(1));
     axum::Router::new()
         .merge(api::routes(state.clone()))
+        .merge(dav::routes())
         .merge(web::routes(web::csp(&idp_origins(&state.config.auth))))
         // Until the response head is sent: long exports stream past it, imports run as jobs. On
         // timeout the handler's future is dropped, which cancels its awaits; work already handed to
         // `spawn_blocking` cannot be interrupted and runs to its end (see `api::blocking`).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(middleware::from_fn(dav::outside))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -27,6 +27,8 @@ enum Kind {
     ContactsRead,
     /// A list's contacts, writing: people with the right, and that list's API key.
     ContactsWrite,
+    /// People, about one of their own objects (an app password): anyone else's is not found.
+    OwnObject,
 }
 
 const ROUTES: &[(&str, &str, Kind)] = &[
@@ -72,6 +74,9 @@ const ROUTES: &[(&str, &str, Kind)] = &[
     ("POST", "/api/v1/lists/{list}/imports", Kind::ListWrite),
     ("POST", "/api/v1/login", Kind::OrgUser),
     ("GET", "/api/v1/me", Kind::OrgUser),
+    ("GET", "/api/v1/me/app-passwords", Kind::OrgUser),
+    ("POST", "/api/v1/me/app-passwords", Kind::OrgUser),
+    ("DELETE", "/api/v1/me/app-passwords/{id}", Kind::OwnObject),
     ("GET", "/api/v1/users", Kind::OrgUser),
 ];
 
@@ -95,6 +100,7 @@ fn expected(kind: Kind) -> Option<[u16; 7]> {
         Kind::ListWrite | Kind::Owner => [401, 401, 401, 401, 404, 403, 403],
         Kind::ContactsRead => [401, 401, 401, 401, 404, 2, 404],
         Kind::ContactsWrite => [401, 401, 401, 401, 404, 403, 404],
+        Kind::OwnObject => [401, 401, 401, 401, 404, 404, 403],
     })
 }
 
@@ -117,6 +123,7 @@ struct World {
     group: String,
     key_id: String,
     job: String,
+    app_password: String,
 }
 
 async fn world(app: &TestApp, owner: &Client) -> (World, String) {
@@ -144,7 +151,10 @@ async fn world(app: &TestApp, owner: &Client) -> (World, String) {
     assert_eq!(r.status(), 202);
     let job = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let _ = app;
-    (World { list, contact, group, key_id, job }, other_key)
+    let (s, v) = owner.post("/api/v1/me/app-passwords", &json!({"name": "phone"})).await;
+    assert_eq!(s, 201, "{v}");
+    let app_password = v["id"].as_str().unwrap().to_owned();
+    (World { list, contact, group, key_id, job, app_password }, other_key)
 }
 
 fn body_for(method: &str, path: &str) -> Option<(Value, &'static str)> {
@@ -162,6 +172,7 @@ fn body_for(method: &str, path: &str) -> Option<(Value, &'static str)> {
         ("POST", "/api/v1/lists/{list}/contacts/{id}/merge") => json(json!({"others": [uuid::Uuid::nil()]})),
         ("POST", "/api/v1/lists/{list}/imports") => Some((Value::String("Full Name\nX\n".into()), "text/csv")),
         ("POST", "/api/v1/login") => json(json!({})),
+        ("POST", "/api/v1/me/app-passwords") => json(json!({"name": "p"})),
         _ => None,
     }
 }
@@ -173,6 +184,8 @@ fn concrete(path: &str, w: &World) -> String {
         &w.group
     } else if path.contains("/api-keys/") {
         &w.key_id
+    } else if path.contains("/app-passwords/") {
+        &w.app_password
     } else {
         &w.job
     };

@@ -2,6 +2,7 @@
 //! organization guard obtained from the verified principal, and shape responses. They never
 //! open a database themselves.
 
+mod apppass;
 mod changes;
 mod connector;
 mod contacts;
@@ -39,6 +40,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(keys::routes())
         .merge(changes::routes())
         .merge(trash::routes())
+        .merge(apppass::routes())
         .route("/api/v1/connector/swagger.json", axum::routing::get(connector::swagger))
         .route("/api/v1/lists/{list}/triggers/{event}", axum::routing::get(connector::trigger))
         .layer(DefaultBodyLimit::max(json_limit))

@@ -36,6 +36,7 @@ impl Modify for Security {
         super::trash::trash, super::trash::restore_contact, super::trash::purge_contact, super::trash::list_trash,
         super::trash::restore_list, super::trash::restore_group, super::trash::history, super::trash::revert,
         super::trash::undo_job,
+        super::apppass::list_app_passwords, super::apppass::create_app_password, super::apppass::revoke_app_password,
     ),
     components(schemas(crate::model::AddressInput, crate::model::Address, crate::model::Channel,
         crate::model::Permissions, crate::model::MemberPermission, crate::model::PermissionMode, crate::model::DisplayMode))

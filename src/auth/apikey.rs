@@ -65,7 +65,7 @@ struct Claimed<'a> {
     mac_hex: &'a str,
 }
 
-fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC-SHA256 takes keys of any length; new_from_slice cannot fail for it.
     let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else { return [0; 32] };
     for p in parts {
@@ -103,6 +103,11 @@ impl KeyAuth {
         hmac(&self.server_key, &[secret.as_bytes()])
     }
 
+    /// The server's MAC key (app passwords use it under their own domain).
+    pub(crate) fn server_key(&self) -> &[u8] {
+        &self.server_key
+    }
+
     fn mac(&self, org: &OrgId, id: KeyId) -> [u8; 32] {
         let org = Uuid::parse_str(org.as_str()).unwrap_or_default();
         hmac(&self.server_key, &[MAC_DOMAIN, org.as_bytes(), id.0.as_bytes()])
@@ -129,7 +134,7 @@ impl KeyAuth {
         self.legacy.find(&self.hash(key))
     }
 
-    fn client_blocked(&self, client: Option<IpAddr>) -> Result<(), ApiError> {
+    pub(crate) fn client_blocked(&self, client: Option<IpAddr>) -> Result<(), ApiError> {
         let Some(ip) = client else { return Ok(()) };
         match self.failures.lock().get(&ip) {
             Some((n, start)) if *n >= self.max_failures && start.elapsed() < FAILURE_WINDOW => {
@@ -140,7 +145,7 @@ impl KeyAuth {
         }
     }
 
-    fn failed(&self, client: Option<IpAddr>) {
+    pub(crate) fn failed(&self, client: Option<IpAddr>) {
         if let Some(ip) = client {
             let mut map = self.failures.lock();
             if map.len() >= MAX_TRACKED_CLIENTS && !map.contains_key(&ip) {

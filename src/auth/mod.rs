@@ -4,6 +4,7 @@
 //! value the store's registry opens a database for.
 
 pub mod apikey;
+pub mod apppass;
 pub mod demo;
 pub mod graph;
 pub mod jwks;
@@ -17,6 +18,8 @@ use crate::store::Actor;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde_json::{Map, Value};
+
+pub use apppass::DavUser;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {

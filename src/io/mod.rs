@@ -39,7 +39,7 @@ use std::collections::HashSet;
 
 pub use self::csv::{write_csv, write_csv_delimited};
 pub use self::headers::{HEADER_SYNONYMS, Target, normalize_header};
-pub use self::vcard_write::write_vcard;
+pub use self::vcard_write::{VcardVersion, card as write_card, esc as vcard_escape, write_vcard};
 pub use self::xlsx::template_xlsx;
 pub use self::xlsx_guard::{MAX_PART_BYTES, MAX_SHEET_BYTES};
 pub use self::xlsx_write::{write_xlsx, write_xlsx_stream};

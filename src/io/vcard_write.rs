@@ -6,7 +6,7 @@ use crate::model::{Contact, GroupId};
 use std::io::Write;
 
 /// Escape a text value (or one component of a compound value).
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -63,19 +63,35 @@ pub fn write_vcard(
     let mut buf = Vec::with_capacity(4096);
     for c in contacts {
         buf.clear();
-        card(&mut buf, &c, group_name);
+        card(&mut buf, &c, group_name, VcardVersion::V4, &[]);
         out.write_all(&buf)?;
     }
     out.flush()
 }
 
-fn card(buf: &mut Vec<u8>, c: &Contact, group_name: &dyn Fn(GroupId) -> Option<String>) {
+/// The vCard version written: exports write 4.0; CardDAV writes 3.0 unless the client asks for 4.0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VcardVersion {
+    V3,
+    V4,
+}
+
+/// One card: the contact's fields, then `extra` (unfolded content lines of properties contactpro
+/// does not model, kept from a client's card), folded like the rest.
+pub fn card(
+    buf: &mut Vec<u8>,
+    c: &Contact,
+    group_name: &dyn Fn(GroupId) -> Option<String>,
+    version: VcardVersion,
+    extra: &[String],
+) {
     let f = &c.fields;
     let a = &f.address;
+    let v3 = version == VcardVersion::V3;
     line(buf, "BEGIN:VCARD");
-    line(buf, "VERSION:4.0");
+    line(buf, if v3 { "VERSION:3.0" } else { "VERSION:4.0" });
     line(buf, &format!("PRODID:{PRODID}"));
-    line(buf, &format!("UID:urn:uuid:{}", c.id));
+    line(buf, &format!("UID:{}{}", if v3 { "" } else { "urn:uuid:" }, c.id));
     prop(buf, "FN", &esc(&f.full_name));
     line(buf, &format!("N:{}", n_value(&f.full_name)));
     if !f.company.is_empty() || !f.department.is_empty() {
@@ -87,8 +103,8 @@ fn card(buf: &mut Vec<u8>, c: &Contact, group_name: &dyn Fn(GroupId) -> Option<S
         line(buf, &format!("ORG:{org}"));
     }
     prop(buf, "TITLE", &esc(&f.job_title));
-    prop(buf, "TEL;TYPE=cell", &esc(&f.mobile));
-    prop(buf, "TEL;TYPE=work,voice", &esc(&f.phone));
+    prop(buf, if v3 { "TEL;TYPE=CELL" } else { "TEL;TYPE=cell" }, &esc(&f.mobile));
+    prop(buf, if v3 { "TEL;TYPE=WORK,VOICE" } else { "TEL;TYPE=work,voice" }, &esc(&f.phone));
     prop(buf, "EMAIL", &esc(&f.email));
     prop(buf, "URL", &esc(&f.website));
     prop(buf, "X-SOCIALPROFILE;TYPE=linkedin", &esc(&f.linkedin));
@@ -96,12 +112,16 @@ fn card(buf: &mut Vec<u8>, c: &Contact, group_name: &dyn Fn(GroupId) -> Option<S
     prop(buf, "X-SOCIALPROFILE;TYPE=twitter", &esc(&f.x));
     if !a.is_empty() {
         let parts = [&a.street, &a.city, &a.state, &a.postal_code, &a.country].map(|s| esc(s));
-        line(buf, &format!("ADR;TYPE=work:;;{}", parts.join(";")));
+        let name = if v3 { "ADR;TYPE=WORK" } else { "ADR;TYPE=work" };
+        line(buf, &format!("{name}:;;{}", parts.join(";")));
     }
     prop(buf, "NOTE", &esc(&f.notes));
     let groups: Vec<String> = f.groups.iter().filter_map(|g| group_name(*g)).map(|n| esc(&n)).collect();
     if !groups.is_empty() {
         line(buf, &format!("CATEGORIES:{}", groups.join(",")));
+    }
+    for x in extra {
+        line(buf, x);
     }
     line(buf, &format!("REV:{}", rev(c.updated_at.millis())));
     line(buf, "END:VCARD");

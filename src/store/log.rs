@@ -194,6 +194,7 @@ impl<'t> LogWriter<'t> {
 pub(crate) fn forget_contact(txn: &redb::WriteTransaction, list: ListId, id: ContactId) -> StoreResult<()> {
     let (l, c) = (list.as_u128(), id.as_u128());
     txn.open_table(HISTORY)?.retain_in((l, c, 0)..=(l, c, u64::MAX), |_, _| false)?;
+    super::dav::forget_contact(txn, list, id)?;
     Ok(())
 }
 
@@ -203,6 +204,7 @@ pub(crate) fn forget_list(txn: &redb::WriteTransaction, list: ListId) -> StoreRe
     txn.open_table(CHANGES)?.retain_in((l, 0)..=(l, u64::MAX), |_, _| false)?;
     txn.open_table(HISTORY)?.retain_in((l, 0, 0)..=(l, u128::MAX, u64::MAX), |_, _| false)?;
     txn.open_table(LOG_HEADS)?.remove(l)?;
+    super::dav::forget_list(txn, list)?;
     Ok(())
 }
 

@@ -4,9 +4,11 @@
 //! updated by the same call, after the commit and before it returns, under the organization's
 //! write lock, so the index applies commits in commit order and a read after a write never misses it.
 
+pub mod apppass;
 pub mod backup;
 mod codec;
 mod contacts;
+pub mod dav;
 mod groups;
 mod jobs;
 mod keys;
@@ -241,6 +243,10 @@ impl OrgStore {
             txn.open_table(trash::GROUP_TRASH)?;
             txn.open_table(trash::JOB_WRITES)?;
             txn.open_table(trash::JOB_UNDONE)?;
+            // Issue 17: CardDAV app passwords and cards (new tables, created when missing).
+            txn.open_table(apppass::APP_PASSWORDS)?;
+            txn.open_table(dav::DAV_CARDS)?;
+            txn.open_table(dav::DAV_NAMES)?;
         }
         txn.commit()?;
         Ok(())
