@@ -361,6 +361,12 @@ fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
             let data_dir = &cfg.storage.data_dir;
             let r = match contactpro::backup::socket::connect(data_dir) {
                 Ok(Some(server)) => contactpro::backup::socket::org_op_via_server(server, "resume", &org),
+                Ok(None) if !dir.join(format!("{org}.redb")).exists() => {
+                    Err(contactpro::backup::BackupError::Refused(format!(
+                        "organization {org} has no database on this node (it moved away): nothing to resume; \
+                         `contactpro org import` its export to bring it back"
+                    )))
+                }
                 Ok(None) => contactpro::shard::write_marker(&dir, &org, None)
                     .map_err(|e| contactpro::backup::BackupError::Refused(e.to_string())),
                 Err(e) => Err(e),

@@ -178,9 +178,15 @@ async fn serve_one(
             send(&mut w, &reply).await
         }
         Request::Resume { org } => {
-            let reply = match parse_org(&org)
-                .and_then(|o| state.moves.set(&o, None).map_err(|e| BackupError::Server(format!("{o}: {e}"))))
-            {
+            let reply = match parse_org(&org).and_then(|o| {
+                if !state.registry.path_of(&o).exists() {
+                    return Err(BackupError::Refused(format!(
+                        "organization {o} has no database on this node (it moved away): nothing to resume; \
+                         `contactpro org import` its export to bring it back"
+                    )));
+                }
+                state.moves.set(&o, None).map_err(|e| BackupError::Server(format!("{o}: {e}")))
+            }) {
                 Ok(()) => Reply::Done { orgs: 1 },
                 Err(e) => Reply::Error(e.to_string()),
             };

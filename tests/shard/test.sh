@@ -199,7 +199,8 @@ started=$(date +%s.%N)
 first=1
 while read -r tid from to; do
   n=${from#node}
-  (cd "$T" && "$BIN" org export --data-dir "$T/node$n" --org "$tid" --out "$T/moving/$tid.export") >/dev/null
+  export_file="$T/moving/$tid.export"
+  (cd "$T" && "$BIN" org export --data-dir "$T/node$n" --org "$tid" --out "$export_file") >/dev/null
   if [ "$first" = 1 ]; then
     first=0
     # While it moves: writes get 503 + Retry-After, reads still work.
@@ -217,8 +218,16 @@ while read -r tid from to; do
     if (cd "$T" && "$BIN" org import --data-dir "$T/node4" "$T/junk.export") 2>/dev/null; then
       fail "import of a file that is not an export succeeded"
     fi
+    # A cancelled move (org resume) makes it writable again; the next export has that write.
+    (cd "$T" && "$BIN" org resume --data-dir "$T/node$n" "$tid") >/dev/null
+    call POST "$P/api/v1/lists/${LIST[$tid]}/contacts" "${JSON[@]}" -H "Authorization: Bearer ${TOKEN[$tid]}" -d '{"full_name":"Written after a cancelled move"}'
+    expect 201 "write after org resume"
+    COUNT[$tid]=$(( ${COUNT[$tid]} + 1 ))
+    export_file="$T/moving/$tid.export-again"
+    (cd "$T" && "$BIN" org export --data-dir "$T/node$n" --org "$tid" --out "$export_file") >/dev/null
+    moved_first=$tid
   fi
-  cp "$T/moving/$tid.export" "$T/node4-incoming.export" # scp to the new node, in real life
+  cp "$export_file" "$T/node4-incoming.export" # scp to the new node, in real life
   (cd "$T" && "$BIN" org import --data-dir "$T/node4" "$T/node4-incoming.export") >/dev/null
   rm "$T/node4-incoming.export"
 done < "$T/moves.txt"
@@ -255,5 +264,9 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: applic
   -H "Authorization: Bearer ${TOKEN[$tid]}" "http://127.0.0.1:${PORT[${from#node}]}/api/v1/login")
 [ "$STATUS" = 503 ] || fail "sign-in on the old node of a moved organization answered $STATUS"
 [ ! -e "$T/${from}/orgs/$tid.redb" ] || fail "the old node recreated $tid"
+if (cd "$T" && "$BIN" org resume --data-dir "$T/$from" "$tid") 2>/dev/null; then
+  fail "org resume of an organization that moved away succeeded"
+fi
+[ -n "${moved_first:-}" ] || fail "no organization went through the cancelled move"
 echo "ok: rebalance to 4 nodes: $moves organizations moved complete, none left behind, nothing lost"
 echo "== shard test passed (${SECONDS} s)"
