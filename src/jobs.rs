@@ -179,6 +179,13 @@ impl Jobs {
         self.parsing.clone().acquire_owned().await.ok()
     }
 
+    /// Whether an import of `org` runs or waits in this process (an organization being moved to
+    /// another node waits for it).
+    pub fn busy(&self, org: &OrgId) -> bool {
+        let s = self.sched.lock();
+        s.running.contains(org) || s.queue.iter().any(|p| p.org == *org)
+    }
+
     /// Whether this process still queues or runs job `id`.
     pub fn is_live(&self, id: Uuid) -> bool {
         self.sched.lock().live.contains(&id)

@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod search;
 pub mod seed;
 pub mod server;
+pub mod shard;
 pub mod store;
 pub mod sweep;
 pub mod teams_app;
@@ -53,6 +54,8 @@ pub struct Inner {
     pub clock: SharedClock,
     /// One HTTP client (connection pool) for key sets, discovery, the token endpoint and Graph.
     pub http: reqwest::Client,
+    /// Organizations moving to another node (sharding, `contactpro org export`).
+    pub moves: shard::Moves,
 }
 
 impl Deref for AppState {
@@ -116,7 +119,8 @@ impl AppState {
         let metrics = metrics::Metrics::new(&profiles, registry.clone());
         let jobs =
             jobs::Jobs::new(config.limits.max_parallel_imports, Duration::from_secs(config.limits.job_retention_secs));
-        Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock, http })))
+        let moves = shard::Moves::load(dir).map_err(io)?;
+        Ok(Self(Arc::new(Inner { config, registry, auth, profiles, metrics, jobs, clock, http, moves })))
     }
 }
 
@@ -194,6 +198,8 @@ pub fn router(state: AppState) -> axum::Router {
         // `spawn_blocking` cannot be interrupted and runs to its end (see `api::blocking`).
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(middleware::from_fn(dav::outside))
+        // Organizations moving to another node: 503 + Retry-After for their writes (shard.rs).
+        .layer(middleware::from_fn_with_state(state.clone(), shard::guard))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

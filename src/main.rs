@@ -1,4 +1,5 @@
-//! The contactpro command line: serve (default), demo, org list|delete, backup, restore, teams-app, openapi.
+//! The contactpro command line: serve (default), demo, org list|delete|export|import|resume, backup,
+//! restore, teams-app, openapi, health.
 
 use clap::{Args, Parser, Subcommand};
 use contactpro::config::{self, AuthMode, CliOverrides, LogFormat};
@@ -47,6 +48,14 @@ enum Command {
     Backup(BackupArgs),
     /// Put a backup back into the data directory (the server must be stopped).
     Restore(RestoreArgs),
+    /// Ask a running server whether it is ready (GET /readyz): exit status 0 when it is.
+    ///
+    /// For container health checks, where there is no curl: plain HTTP to the given address.
+    Health {
+        /// The server's address.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
     /// Manage organizations stored in the data directory.
     Org {
         #[command(subcommand)]
@@ -94,8 +103,39 @@ struct RestoreArgs {
 enum OrgCommand {
     /// List organizations with their database size and last activity.
     List,
-    /// Delete an organization's data completely (the server must be stopped).
+    /// Delete an organization's data completely (the server must be stopped, unless it was exported).
+    ///
+    /// An organization exported with `org export` (moving to another node) is removed by the
+    /// running server itself, which answers 503 for it from then on (a tombstone
+    /// `orgs/<tid>.moved`, so a stale proxy route cannot create an empty copy here).
     Delete {
+        /// The organization's tenant id.
+        tid: String,
+    },
+    /// Copy one organization to a file, to import it on another node (docs/SCALE.md).
+    ///
+    /// The copy is consistent (taken between two writes). With a server running on the data
+    /// directory, the organization becomes read-only there from now on (writes answer 503 with
+    /// Retry-After, once the writes and imports already running have finished) until `org delete`
+    /// (moved) or `org resume` (cancelled).
+    Export {
+        /// The organization's tenant id.
+        #[arg(long, value_name = "TID")]
+        org: String,
+        /// The file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Add an organization from a file written by `org export`.
+    ///
+    /// Refused when the organization already has a database here or the file is not a whole
+    /// export. Works with the server running or stopped.
+    Import {
+        /// A file written by `contactpro org export`.
+        file: std::path::PathBuf,
+    },
+    /// Cancel a move: make an exported organization writable again on this node.
+    Resume {
         /// The organization's tenant id.
         tid: String,
     },
@@ -116,6 +156,9 @@ fn main() -> ExitCode {
     }
     if let Some(Command::TeamsApp(args)) = &cli.command {
         return teams_app(args);
+    }
+    if let Some(Command::Health { addr }) = &cli.command {
+        return health(*addr);
     }
     let demo = matches!(cli.command, Some(Command::Demo));
     let overrides = CliOverrides {
@@ -167,6 +210,32 @@ fn teams_app(args: &TeamsAppArgs) -> ExitCode {
         args.out.display()
     );
     ExitCode::SUCCESS
+}
+
+/// GET /readyz over plain HTTP/1.0 (std only: no runtime, no TLS; the container listens in clear).
+fn health(addr: SocketAddr) -> ExitCode {
+    use std::io::{Read, Write};
+    let t = std::time::Duration::from_secs(3);
+    let result = (|| -> std::io::Result<String> {
+        let mut s = std::net::TcpStream::connect_timeout(&addr, t)?;
+        s.set_read_timeout(Some(t))?;
+        s.set_write_timeout(Some(t))?;
+        write!(s, "GET /readyz HTTP/1.0\r\nHost: {addr}\r\n\r\n")?;
+        let mut head = Vec::new();
+        s.take(4096).read_to_end(&mut head)?;
+        Ok(String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_owned())
+    })();
+    match result {
+        Ok(status) if status.split_whitespace().nth(1) == Some("200") => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("contactpro: {addr} is not ready: {status}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("contactpro: {addr}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn init_logging(cfg: &config::Config) {
@@ -285,11 +354,55 @@ fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        OrgCommand::Delete { tid } => {
-            let Some(org) = contactpro::model::OrgId::parse(&tid) else {
-                eprintln!("contactpro: {tid:?} is not a lowercase GUID");
-                return ExitCode::from(2);
+        OrgCommand::Export { org, out } => org_export(cfg, &org, &out),
+        OrgCommand::Import { file } => org_import(cfg, &file),
+        OrgCommand::Resume { tid } => {
+            let Some(org) = parse_org_arg(&tid) else { return ExitCode::from(2) };
+            let data_dir = &cfg.storage.data_dir;
+            let r = match contactpro::backup::socket::connect(data_dir) {
+                Ok(Some(server)) => contactpro::backup::socket::org_op_via_server(server, "resume", &org),
+                Ok(None) if !dir.join(format!("{org}.redb")).exists() => {
+                    Err(contactpro::backup::BackupError::Refused(format!(
+                        "organization {org} has no database on this node (it moved away): nothing to resume; \
+                         `contactpro org import` its export to bring it back"
+                    )))
+                }
+                Ok(None) => contactpro::shard::write_marker(&dir, &org, None)
+                    .map_err(|e| contactpro::backup::BackupError::Refused(e.to_string())),
+                Err(e) => Err(e),
             };
+            match r {
+                Ok(()) => {
+                    println!("organization {org} is writable again on this node");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("contactpro: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        OrgCommand::Delete { tid } => {
+            let Some(org) = parse_org_arg(&tid) else { return ExitCode::from(2) };
+            match contactpro::backup::socket::connect(&cfg.storage.data_dir) {
+                Ok(Some(server)) => {
+                    return match contactpro::backup::socket::org_op_via_server(server, "release", &org) {
+                        Ok(()) => {
+                            println!("deleted organization {org} (moved away: this node answers 503 for it)");
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!("contactpro: {e}");
+                            ExitCode::FAILURE
+                        }
+                    };
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    eprintln!("contactpro: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
             let path = dir.join(format!("{org}.redb"));
             if !path.exists() {
                 eprintln!("contactpro: no organization {org} in {}", dir.display());
@@ -303,8 +416,16 @@ fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             }
+            // An exported organization keeps a tombstone: a stale proxy's requests get 503 here.
+            let moving = contactpro::shard::state_on_disk(&dir, &org).is_some();
             match std::fs::remove_file(&path) {
                 Ok(()) => {
+                    if moving
+                        && let Err(e) =
+                            contactpro::shard::write_marker(&dir, &org, Some(contactpro::shard::MoveState::Moved))
+                    {
+                        eprintln!("contactpro: warning: {e}");
+                    }
                     println!("deleted organization {org}");
                     ExitCode::SUCCESS
                 }
@@ -315,6 +436,67 @@ fn org_command(cfg: &config::Config, cmd: OrgCommand) -> ExitCode {
             }
         }
     }
+}
+
+fn parse_org_arg(tid: &str) -> Option<contactpro::model::OrgId> {
+    let org = contactpro::model::OrgId::parse(tid);
+    if org.is_none() {
+        eprintln!("contactpro: {tid:?} is not a lowercase GUID");
+    }
+    org
+}
+
+fn org_export(cfg: &config::Config, tid: &str, out: &std::path::Path) -> ExitCode {
+    let Some(org) = parse_org_arg(tid) else { return ExitCode::from(2) };
+    let dir = &cfg.storage.data_dir;
+    let now = clock::system().now().to_rfc3339();
+    let started = std::time::Instant::now();
+    let result = match contactpro::backup::socket::connect(dir) {
+        Ok(Some(server)) => {
+            println!("a server is running on {}: organization {org} is read-only there from now on", dir.display());
+            contactpro::backup::socket::export_via_server(server, dir, &org, out, &now).map_err(|e| e.to_string())
+        }
+        Ok(None) => contactpro::shard::export_closed(dir, &org, out, &now).map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match result {
+        Ok(bytes) => {
+            println!(
+                "exported organization {org} to {}: {bytes} bytes, {:.1} s. It stays read-only here until \
+                 `contactpro org delete {org}` (moved) or `contactpro org resume {org}` (cancelled)",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("contactpro: export failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn org_import(cfg: &config::Config, file: &std::path::Path) -> ExitCode {
+    let dir = &cfg.storage.data_dir;
+    let (org, bytes) = match contactpro::shard::import_file(dir, file) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("contactpro: import refused: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // A running server may remember the organization as moved away (moving back): tell it.
+    match contactpro::backup::socket::connect(dir) {
+        Ok(Some(server)) => {
+            if let Err(e) = contactpro::backup::socket::org_op_via_server(server, "resume", &org) {
+                eprintln!("contactpro: warning: imported, but the running server did not clear its marks: {e}");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("contactpro: warning: {e}"),
+    }
+    println!("imported organization {org} into {}: {bytes} bytes", dir.join("orgs").display());
+    ExitCode::SUCCESS
 }
 
 fn backup_command(cfg: &config::Config, args: &BackupArgs) -> ExitCode {

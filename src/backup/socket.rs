@@ -43,6 +43,18 @@ enum Request {
     Ping,
     Backup,
     Next,
+    /// Mark one organization moving, wait for its writes, stage one copy (`org export`).
+    Export {
+        org: String,
+    },
+    /// Remove a moving organization's database, leaving a tombstone (`org delete` after a move).
+    Release {
+        org: String,
+    },
+    /// Clear an organization's moving or moved mark (`org import`, `org resume`).
+    Resume {
+        org: String,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -148,7 +160,138 @@ async fn serve_one(
             }
         }
         Request::Next => send(&mut w, &Reply::Error("nothing to continue".into())).await,
+        Request::Export { org } => {
+            let _one = backups.lock().await;
+            let result = export_one(state, &org, &mut lines, &mut w).await;
+            let _ = std::fs::remove_dir(state.config.storage.data_dir.join(STAGING));
+            match result {
+                Ok(Some(orgs)) => send(&mut w, &Reply::Done { orgs }).await,
+                Ok(None) => Ok(()),
+                Err(e) => send(&mut w, &Reply::Error(e.to_string())).await,
+            }
+        }
+        Request::Release { org } => {
+            let reply = match release(state, &org).await {
+                Ok(()) => Reply::Done { orgs: 1 },
+                Err(e) => Reply::Error(e.to_string()),
+            };
+            send(&mut w, &reply).await
+        }
+        Request::Resume { org } => {
+            let reply = match parse_org(&org).and_then(|o| {
+                if !state.registry.path_of(&o).exists() {
+                    return Err(BackupError::Refused(format!(
+                        "organization {o} has no database on this node (it moved away): nothing to resume; \
+                         `contactpro org import` its export to bring it back"
+                    )));
+                }
+                state.moves.set(&o, None).map_err(|e| BackupError::Server(format!("{o}: {e}")))
+            }) {
+                Ok(()) => Reply::Done { orgs: 1 },
+                Err(e) => Reply::Error(e.to_string()),
+            };
+            send(&mut w, &reply).await
+        }
     }
+}
+
+fn parse_org(org: &str) -> Result<OrgId, BackupError> {
+    OrgId::parse(org).ok_or_else(|| BackupError::Refused(format!("{org:?} is not an organization id")))
+}
+
+/// Longest an export waits for the writes and imports already running for its organization.
+const DRAIN: Duration = Duration::from_secs(120);
+
+/// `org export` on a running server: mark the organization moving (its writes answer 503 from
+/// now on), wait until its running writes and imports are done, stage one copy for the client.
+/// On failure the mark is taken back. `None` when the client went away.
+async fn export_one<R: tokio::io::AsyncBufRead + Unpin>(
+    state: &AppState,
+    org: &str,
+    lines: &mut R,
+    w: &mut tokio::net::unix::OwnedWriteHalf,
+) -> Result<Option<usize>, BackupError> {
+    use crate::shard::MoveState;
+    let org = parse_org(org)?;
+    let path = state.registry.path_of(&org);
+    if !path.exists() {
+        return Err(BackupError::Refused(format!("no organization {org} on this node")));
+    }
+    if state.moves.state(&org) == Some(MoveState::Moved) {
+        return Err(BackupError::Refused(format!("organization {org} has moved away from this node already")));
+    }
+    state.moves.set(&org, Some(MoveState::Moving)).map_err(|e| BackupError::Server(format!("{org}: {e}")))?;
+    let result = async {
+        if !state.moves.drained(&org, &state.jobs, DRAIN).await {
+            return Err(BackupError::Refused(format!(
+                "organization {org} still had writes or an import running after {} s: it is writable again; \
+                 export it once the import is done",
+                DRAIN.as_secs()
+            )));
+        }
+        let data_dir = state.config.storage.data_dir.clone();
+        let staging = data_dir.join(STAGING);
+        blocking({
+            let staging = staging.clone();
+            move || {
+                if !staging.exists() {
+                    super::create_private_dir(&staging).map_err(io_at(&staging))?;
+                }
+                Ok(())
+            }
+        })
+        .await?;
+        let Some(store) = acquire_existing(state, &org, &path).await? else {
+            return Err(BackupError::Refused(format!("no organization {org} on this node")));
+        };
+        let staged = staging.join(format!("{org}.redb"));
+        let dest = staged.clone();
+        let copied = blocking(move || {
+            let _ = std::fs::remove_file(&dest);
+            store.backup_to(&dest).map_err(|e| BackupError::Server(format!("{}: {e}", store.org())))
+        })
+        .await?;
+        let reply = Reply::Staged {
+            org: org.to_string(),
+            path: staged.clone(),
+            bytes: copied.bytes,
+            schema_version: copied.schema_version,
+        };
+        let sent = send(w, &reply).await.is_ok();
+        let next = if sent { read_request(lines, CLIENT_STEP).await.ok().flatten() } else { None };
+        let _ = std::fs::remove_file(&staged);
+        Ok(matches!(next, Some(Request::Next)).then_some(1))
+    }
+    .await;
+    if !matches!(result, Ok(Some(_))) {
+        let _ = state.moves.set(&org, None);
+    }
+    result
+}
+
+/// `org delete` on a running server, for an organization exported to another node: remove its
+/// database and keep a tombstone, so requests a stale proxy still sends here get 503 and a
+/// sign-in cannot create an empty copy.
+async fn release(state: &AppState, org: &str) -> Result<(), BackupError> {
+    use crate::shard::MoveState;
+    let org = parse_org(org)?;
+    if state.moves.state(&org) != Some(MoveState::Moving) {
+        return Err(BackupError::Refused(format!(
+            "organization {org} is in use by the running server and was not exported with `contactpro org export`: \
+             stop the server to delete it, or export it first"
+        )));
+    }
+    let path = state.registry.path_of(&org);
+    state.moves.set(&org, Some(MoveState::Moved)).map_err(|e| BackupError::Server(format!("{org}: {e}")))?;
+    blocking(move || match std::fs::remove_file(&path) {
+        Ok(()) => crate::store::backup::sync_parent(&path).map_err(io_at(&path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_at(&path)(e)),
+    })
+    .await?;
+    // Its open handle (if idle) goes now; one in use goes when its last reader is done.
+    state.registry.close_idle();
+    Ok(())
 }
 
 /// Copy each organization into the staging folder and wait until the client has taken it.
@@ -311,6 +454,56 @@ pub fn backup_via_server(
     }
     w.copy_keys(data_dir)?;
     w.finish(now)
+}
+
+/// `contactpro org export` against a running server: the server marks the organization moving,
+/// waits for its writes and stages a copy; this process stamps it and moves it to `out`.
+pub fn export_via_server(
+    stream: std::os::unix::net::UnixStream,
+    data_dir: &Path,
+    org: &OrgId,
+    out: &Path,
+    now: &str,
+) -> Result<u64, BackupError> {
+    crate::shard::check_out(out).map_err(|e| BackupError::Refused(e.to_string()))?;
+    let mut c = Client::new(stream, CLIENT_STEP)?;
+    c.send(&Request::Export { org: org.to_string() })?;
+    let (path, _bytes) = match c.receive()? {
+        Reply::Staged { org: o, path, bytes, .. } if o == org.as_str() => (path, bytes),
+        _ => return Err(BackupError::Server("unexpected answer on the admin socket".into())),
+    };
+    if path != data_dir.join(STAGING).join(format!("{org}.redb")) {
+        return Err(BackupError::Server(format!("unexpected staged file {}", path.display())));
+    }
+    let tmp = crate::store::backup::temp_path(out);
+    let _ = std::fs::remove_file(&tmp);
+    let moved = move_file(&path, &tmp).and_then(|()| {
+        crate::shard::finish_export(&tmp, org, out, now).map_err(|e| BackupError::Refused(e.to_string()))
+    });
+    if moved.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return moved; // the server takes the mark back when the client goes away
+    }
+    c.send(&Request::Next)?;
+    match c.receive()? {
+        Reply::Done { .. } => moved,
+        _ => Err(BackupError::Server("unexpected answer on the admin socket".into())),
+    }
+}
+
+/// `org delete` / `org import` / `org resume` against a running server (see [`Request`]).
+pub fn org_op_via_server(stream: std::os::unix::net::UnixStream, op: &str, org: &OrgId) -> Result<(), BackupError> {
+    let req = match op {
+        "release" => Request::Release { org: org.to_string() },
+        "resume" => Request::Resume { org: org.to_string() },
+        _ => return Err(BackupError::Refused(format!("unknown operation {op}"))),
+    };
+    let mut c = Client::new(stream, Duration::from_secs(60))?;
+    c.send(&req)?;
+    match c.receive()? {
+        Reply::Done { .. } => Ok(()),
+        _ => Err(BackupError::Server("unexpected answer on the admin socket".into())),
+    }
 }
 
 /// Rename when both are on one file system, else copy (0600, fsynced) and remove the original.
