@@ -79,14 +79,6 @@ run() {
     echo $(( (t1 - t0) / 1000000 ))
   }
   echo "== $name ($bin)"
-  writes=$(mk writes)
-  TOKEN=$tok wrk -t1 -c1 -d10s -s "$WORK/post.lua" --latency "$U/api/v1/lists/$writes/contacts" > "$WORK/wrk.txt"
-  ! grep "Non-2xx" "$WORK/wrk.txt" || exit 1
-  grep -E "Requests/sec|^ +50%|^ +99%" "$WORK/wrk.txt" | sed 's/^/  create: /'
-  one=$(curl -s -XPOST "$U/api/v1/lists/$writes/contacts" -H "authorization: Bearer $tok" -H 'content-type: application/json' -d '{"full_name":"Edited Often"}' | json '["id"]')
-  TOKEN=$tok wrk -t1 -c1 -d10s -s "$WORK/patch.lua" --latency "$U/api/v1/lists/$writes/contacts/$one" > "$WORK/wrk.txt"
-  ! grep "Non-2xx" "$WORK/wrk.txt" || exit 1
-  grep -E "Requests/sec|^ +50%|^ +99%" "$WORK/wrk.txt" | sed 's/^/  edit:   /'
   big=$(mk big)
   echo "  import 100,000 rows: $(import "$big" "$WORK/import.csv") ms"
   small=$(mk small)
@@ -111,5 +103,32 @@ run() {
     kill -TERM $PID; wait $PID || true
   fi
 }
+# Write latency, the two builds alternating (this machine is shared: a sequential A then B
+# compares two different moments), 3 rounds of 5 s each per build and kind.
+writes() {
+  local name=$1 bin=$2 data="$WORK/w-$1-$3"
+  mkdir -p "$data"
+  "$bin" serve --config "$WORK/empty.toml" --data-dir "$data" --listen "127.0.0.1:$PORT" 2>"$WORK/server.log" &
+  PID=$!
+  ready
+  tok=$(curl -s -XPOST "$U/api/v1/demo/token" -H 'content-type: application/json' \
+        -d '{"tid":"00000000-0000-4000-8000-000000000001","oid":"u1","name":"User 1","upn":"u1@example.com"}' | json '["access_token"]')
+  curl -s -o /dev/null -XPOST "$U/api/v1/login" -H "authorization: Bearer $tok"
+  writes=$(curl -s -XPOST "$U/api/v1/lists" -H "authorization: Bearer $tok" -H 'content-type: application/json' -d '{"name":"w"}' | json '["id"]')
+  for kind in create edit; do
+    if [ $kind = create ]; then url="$U/api/v1/lists/$writes/contacts"; lua=post; else
+      one=$(curl -s -XPOST "$U/api/v1/lists/$writes/contacts" -H "authorization: Bearer $tok" -H 'content-type: application/json' -d '{"full_name":"Edited Often"}' | json '["id"]')
+      url="$U/api/v1/lists/$writes/contacts/$one"; lua=patch; fi
+    TOKEN=$tok wrk -t1 -c1 -d5s -s "$WORK/$lua.lua" --latency "$url" > "$WORK/wrk.txt"
+    ! grep "Non-2xx" "$WORK/wrk.txt" || exit 1
+    echo "  round $3 $name $kind: $(awk '/ 50%/{p50=$2} / 99%/{p99=$2} /Requests\/sec/{r=$2} END{print r" req/s, p50 "p50", p99 "p99}' "$WORK/wrk.txt")"
+  done
+  kill -TERM $PID; wait $PID || true
+}
+echo "== write latency (1 connection; before and after alternating)"
+for round in 1 2 3; do
+  writes before "$BEFORE" $round
+  writes after "$AFTER" $round
+done
 run before "$BEFORE"
 run after "$AFTER"

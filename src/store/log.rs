@@ -24,7 +24,9 @@ use std::collections::HashMap;
 
 /// Key: (list id, seq).
 pub(crate) const CHANGES: TableDefinition<(u128, u64), &[u8]> = TableDefinition::new("changes");
-/// Key: list id -> (last seq written, oldest seq still kept).
+/// Key: list id -> (head when last compacted, oldest seq still kept). Written only by compaction:
+/// a list's head is the last key of [`CHANGES`] (compaction always keeps the newest entry), so a
+/// write touches one table more than before the log, not two.
 pub(crate) const LOG_HEADS: TableDefinition<u128, (u64, u64)> = TableDefinition::new("log_heads");
 /// Key: (list id, contact id, version).
 pub(crate) const HISTORY: TableDefinition<(u128, u128, u64), &[u8]> = TableDefinition::new("history");
@@ -115,14 +117,25 @@ impl super::Record for HistoryRecord {
 /// What a committed transaction appended, per list in seq order, for the live-update hub.
 pub type Appended = Vec<(ListId, Vec<Change>)>;
 
+/// The last seq of a list in `changes` (0 when it has none).
+fn last_seq(changes: &impl ReadableTable<(u128, u64), &'static [u8]>, l: u128) -> StoreResult<u64> {
+    Ok(changes.range((l, 0)..=(l, u64::MAX))?.next_back().transpose()?.map_or(0, |(k, _)| k.value().1))
+}
+
+/// The oldest seq a list still keeps (1 until its log is first compacted).
+fn oldest_seq(heads: &impl ReadableTable<u128, (u64, u64)>, l: u128) -> StoreResult<u64> {
+    Ok(heads.get(l)?.map_or(1, |v| v.value().1))
+}
+
 /// Appends to the log and history inside one write transaction. Call [`LogWriter::finish`]
-/// before committing: it writes the new heads (kept in memory while the transaction runs, so a
-/// 10,000-row import batch writes each list's head once).
+/// before committing: it hands back what was written, for the live-update hub. The history
+/// table is opened only when a write needs it.
 pub(crate) struct LogWriter<'t> {
+    txn: &'t redb::WriteTransaction,
     changes: redb::Table<'t, (u128, u64), &'static [u8]>,
-    history: redb::Table<'t, (u128, u128, u64), &'static [u8]>,
-    heads: redb::Table<'t, u128, (u64, u64)>,
-    dirty: HashMap<u128, (u64, u64)>,
+    history: Option<redb::Table<'t, (u128, u128, u64), &'static [u8]>>,
+    /// The head seq of each list written in this transaction.
+    dirty: HashMap<u128, u64>,
     /// The changes written, per list, handed to the hub after the commit.
     written: HashMap<u128, Vec<Change>>,
     at: Timestamp,
@@ -132,9 +145,9 @@ pub(crate) struct LogWriter<'t> {
 impl<'t> LogWriter<'t> {
     pub fn open(txn: &'t redb::WriteTransaction, at: Timestamp, by: &UserRef) -> StoreResult<Self> {
         Ok(Self {
+            txn,
             changes: txn.open_table(CHANGES)?,
-            history: txn.open_table(HISTORY)?,
-            heads: txn.open_table(LOG_HEADS)?,
+            history: None,
             dirty: HashMap::new(),
             written: HashMap::new(),
             at,
@@ -145,14 +158,14 @@ impl<'t> LogWriter<'t> {
     /// Append one change; returns its seq.
     pub fn change(&mut self, list: ListId, kind: ChangeKind, id: u128, name: &str) -> StoreResult<u64> {
         let l = list.as_u128();
-        let (head, oldest) = match self.dirty.get(&l) {
+        let head = match self.dirty.get(&l) {
             Some(h) => *h,
-            None => self.heads.get(l)?.map_or((0, 1), |v| v.value()),
+            None => last_seq(&self.changes, l)?,
         };
         let seq = head + 1;
         let c = Change { seq, kind, id, name: name.to_owned(), at: self.at, by: self.by.clone() };
         self.changes.insert((l, seq), encode(&c).as_slice())?;
-        self.dirty.insert(l, (seq, oldest));
+        self.dirty.insert(l, seq);
         self.written.entry(l).or_default().push(c);
         Ok(seq)
     }
@@ -174,18 +187,19 @@ impl<'t> LogWriter<'t> {
         }
         let rec = HistoryRecord { at: self.at, by: self.by.clone(), action, before: before.cloned() };
         let (l, id) = (list.as_u128(), c.id.as_u128());
-        self.history.insert((l, id, c.version), encode(&rec).as_slice())?;
+        let history = match &mut self.history {
+            Some(h) => h,
+            None => self.history.insert(self.txn.open_table(HISTORY)?),
+        };
+        history.insert((l, id, c.version), encode(&rec).as_slice())?;
         if c.version > MAX_HISTORY {
-            self.history.remove((l, id, c.version - MAX_HISTORY))?;
+            history.remove((l, id, c.version - MAX_HISTORY))?;
         }
         Ok(())
     }
 
-    /// Write the heads; returns what was appended, for [`crate::events::Hub::notify`] after the commit.
+    /// What was appended, for [`crate::events::Hub::notify`] after the commit.
     pub fn finish(mut self) -> StoreResult<Appended> {
-        for (l, h) in self.dirty.drain() {
-            self.heads.insert(l, h)?;
-        }
         Ok(self.written.drain().map(|(l, c)| (ListId::from_u128(l), c)).collect())
     }
 }
@@ -208,12 +222,30 @@ pub(crate) fn forget_list(txn: &redb::WriteTransaction, list: ListId) -> StoreRe
     Ok(())
 }
 
+/// The lists that have a change log (for the sweep), by jumping from one list's keys to the next.
+pub(crate) fn lists_with_changes(txn: &redb::WriteTransaction) -> StoreResult<Vec<ListId>> {
+    let changes = txn.open_table(CHANGES)?;
+    let mut out = Vec::new();
+    let mut from = Some(0u128);
+    while let Some(l) = from.take() {
+        let Some(row) = changes.range((l, 0)..)?.next() else { break };
+        let list = row?.0.value().0;
+        out.push(ListId::from_u128(list));
+        from = list.checked_add(1);
+    }
+    Ok(out)
+}
+
 /// Drop a list's changes written before `cutoff`, always keeping the newest one (so the head
 /// stays readable). Returns how many were removed.
 pub(crate) fn compact(txn: &redb::WriteTransaction, list: ListId, cutoff: Timestamp) -> StoreResult<usize> {
     let l = list.as_u128();
-    let Some((head, oldest)) = txn.open_table(LOG_HEADS)?.get(l)?.map(|v| v.value()) else { return Ok(0) };
     let mut changes = txn.open_table(CHANGES)?;
+    let head = last_seq(&changes, l)?;
+    let oldest = oldest_seq(&txn.open_table(LOG_HEADS)?, l)?;
+    if head == 0 {
+        return Ok(0);
+    }
     let mut new_oldest = oldest;
     let mut removed = 0;
     // Entries are in seq order and `at` only grows with seq (one writer at a time per database).
@@ -263,12 +295,12 @@ pub(crate) fn read_changes(
     limit: usize,
 ) -> Result<ChangePage, ChangesError> {
     let l = list.as_u128();
-    let heads = txn.open_table(LOG_HEADS).map_err(super::StoreError::from)?;
-    let (head, oldest) = heads.get(l).map_err(super::StoreError::from)?.map_or((0, 1), |v| v.value());
+    let oldest = oldest_seq(&txn.open_table(LOG_HEADS).map_err(super::StoreError::from)?, l)?;
     if since + 1 < oldest {
         return Err(ChangesError::Compacted { oldest });
     }
     let changes = txn.open_table(CHANGES).map_err(super::StoreError::from)?;
+    let head = last_seq(&changes, l)?;
     let mut items = Vec::new();
     if since < head {
         for row in changes.range((l, since + 1)..=(l, head)).map_err(super::StoreError::from)?.take(limit) {
@@ -282,7 +314,7 @@ pub(crate) fn read_changes(
 
 /// A list's head seq (0 when nothing was ever written).
 pub(crate) fn head(txn: &redb::ReadTransaction, list: ListId) -> StoreResult<u64> {
-    Ok(txn.open_table(LOG_HEADS)?.get(list.as_u128())?.map_or(0, |v| v.value().0))
+    last_seq(&txn.open_table(CHANGES)?, list.as_u128())
 }
 
 /// Every kept history entry of a contact, newest first: (version, record).

@@ -671,14 +671,7 @@ impl OrgStore {
             t.retain(|_, v| decode::<TrashedGroup>(v).map(|g| g.deleted_at > trash_cutoff).unwrap_or(false))?;
             report.groups_purged = usize::try_from(before - redb::ReadableTableMetadata::len(&t)?).unwrap_or(0);
         }
-        let lists: Vec<ListId> = {
-            let t = txn.open_table(log::LOG_HEADS)?;
-            let mut v = Vec::new();
-            for row in t.iter()? {
-                v.push(ListId::from_u128(row?.0.value()));
-            }
-            v
-        };
+        let lists = log::lists_with_changes(&txn)?;
         for l in lists {
             report.changes_compacted += log::compact(&txn, l, changes_cutoff)?;
         }
