@@ -127,13 +127,15 @@ fn oldest_seq(heads: &impl ReadableTable<u128, (u64, u64)>, l: u128) -> StoreRes
     Ok(heads.get(l)?.map_or(1, |v| v.value().1))
 }
 
+type HistoryTable<'t> = redb::Table<'t, (u128, u128, u64), &'static [u8]>;
+
 /// Appends to the log and history inside one write transaction. Call [`LogWriter::finish`]
 /// before committing: it hands back what was written, for the live-update hub. The history
 /// table is opened only when a write needs it.
 pub(crate) struct LogWriter<'t> {
     txn: &'t redb::WriteTransaction,
     changes: redb::Table<'t, (u128, u64), &'static [u8]>,
-    history: Option<redb::Table<'t, (u128, u128, u64), &'static [u8]>>,
+    history: Option<HistoryTable<'t>>,
     /// The head seq of each list written in this transaction.
     dirty: HashMap<u128, u64>,
     /// The changes written, per list, handed to the hub after the commit.
