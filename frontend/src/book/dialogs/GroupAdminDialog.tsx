@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   Badge, Body1, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Input, makeStyles,
-  SearchBox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, Tooltip, Field,
+  MessageBar, MessageBarActions, MessageBarBody, SearchBox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, Tooltip, Field,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import type { Contact, ContactList, Group } from '../../api/types';
@@ -33,6 +33,8 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirm, setConfirm] = useState<Group | null>(null);
   const [members, setMembers] = useState<Group | null>(null);
+  // The group just deleted, with its Undo (a toast under this modal dialog could not be reached).
+  const [deleted, setDeleted] = useState<Group | null>(null);
 
   const load = useCallback(() => {
     api.groups(listId).then((r) => setGroups(r.items), (e) => notify.error(e));
@@ -69,9 +71,21 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
     try {
       await api.deleteGroup(listId, g.id);
       setConfirm(null);
+      setDeleted(g);
       changed();
     } catch (e) {
       notify.error(e);
+    }
+  };
+
+  const undoDelete = async (g: Group) => {
+    setDeleted(null);
+    try {
+      await api.restoreGroup(listId, g.id);
+      notify.success(t('undo.groupRestored', { name: g.name }));
+      changed();
+    } catch (e) {
+      notify.error(e, t('undo.failed'));
     }
   };
 
@@ -94,6 +108,14 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
                     {t('common.create')}
                   </Button>
                 </form>
+              )}
+              {deleted && (
+                <MessageBar intent="success" data-testid="group-deleted">
+                  <MessageBarBody>{t('groups.deleted', { name: deleted.name })}</MessageBarBody>
+                  <MessageBarActions>
+                    <Button size="small" onClick={() => void undoDelete(deleted)}>{t('undo.action')}</Button>
+                  </MessageBarActions>
+                </MessageBar>
               )}
               <SearchBox placeholder={t('groups.search')} aria-label={t('groups.search')} value={filter} onChange={(_, d) => setFilter(d.value)} />
               {!groups ? (
