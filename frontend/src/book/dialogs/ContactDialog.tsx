@@ -551,29 +551,31 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
               </DialogActions>
             </DialogBody>
           </form>
+          {/* Asked from inside the dialog (nested), so that closing them gives the dialog back to
+              assistive technology (a sibling modal left it aria-hidden). */}
+          {merge && (
+            <MergeDialog
+              conflicts={merge.result.conflicts}
+              fromTheirs={merge.result.fromTheirs}
+              mine={merge.mine}
+              theirs={merge.theirs}
+              groups={groups}
+              busy={saving}
+              onSave={(choices) => void saveMerged(merge, choices)}
+              onCancel={() => setMerge(null)}
+            />
+          )}
+          {askDiscard && (
+            <DiscardDialog
+              onKeep={() => setAskDiscard(false)}
+              onDiscard={() => {
+                setAskDiscard(false);
+                onClose();
+              }}
+            />
+          )}
         </DialogSurface>
       </Dialog>
-      {merge && (
-        <MergeDialog
-          conflicts={merge.result.conflicts}
-          fromTheirs={merge.result.fromTheirs}
-          mine={merge.mine}
-          theirs={merge.theirs}
-          groups={groups}
-          busy={saving}
-          onSave={(choices) => void saveMerged(merge, choices)}
-          onCancel={() => setMerge(null)}
-        />
-      )}
-      {askDiscard && (
-        <DiscardDialog
-          onKeep={() => setAskDiscard(false)}
-          onDiscard={() => {
-            setAskDiscard(false);
-            onClose();
-          }}
-        />
-      )}
     </>
   );
 }

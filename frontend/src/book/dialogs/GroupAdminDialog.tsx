@@ -183,28 +183,29 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
               <Button appearance="primary" onClick={onClose}>{t('common.close')}</Button>
             </DialogActions>
           </DialogBody>
+          {/* Nested, so that closing it gives this dialog back to assistive technology. */}
+          {confirm && (
+            <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setConfirm(null)}>
+              <DialogSurface>
+                <DialogBody>
+                  <DialogTitle>{t('groups.deleteTitle', { name: confirm.name })}</DialogTitle>
+                  <DialogContent>
+                    {confirm.member_count === 0
+                      ? t('groups.deleteBodyEmpty')
+                      : confirm.member_count === 1
+                        ? t('groups.deleteBodyOne')
+                        : t('groups.deleteBody', { count: confirm.member_count })}
+                  </DialogContent>
+                  <DialogActions>
+                    <Button onClick={() => setConfirm(null)}>{t('common.cancel')}</Button>
+                    <DangerButton primary onClick={() => void remove(confirm)}>{t('common.delete')}</DangerButton>
+                  </DialogActions>
+                </DialogBody>
+              </DialogSurface>
+            </Dialog>
+          )}
         </DialogSurface>
       </Dialog>
-      {confirm && (
-        <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setConfirm(null)}>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{t('groups.deleteTitle', { name: confirm.name })}</DialogTitle>
-              <DialogContent>
-                {confirm.member_count === 0
-                  ? t('groups.deleteBodyEmpty')
-                  : confirm.member_count === 1
-                    ? t('groups.deleteBodyOne')
-                    : t('groups.deleteBody', { count: confirm.member_count })}
-              </DialogContent>
-              <DialogActions>
-                <Button onClick={() => setConfirm(null)}>{t('common.cancel')}</Button>
-                <DangerButton primary onClick={() => void remove(confirm)}>{t('common.delete')}</DangerButton>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
-      )}
     </>
   );
 }

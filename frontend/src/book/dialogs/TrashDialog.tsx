@@ -136,22 +136,22 @@ export default function TrashDialog({ list, onClose, onRestored }: { list: Conta
               <Button appearance="primary" onClick={onClose}>{t('common.close')}</Button>
             </DialogActions>
           </DialogBody>
+          {purging && (
+            <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setPurging(null)}>
+              <DialogSurface>
+                <DialogBody>
+                  <DialogTitle>{t('trash.purgeTitle', { name: purging.full_name })}</DialogTitle>
+                  <DialogContent>{t('trash.purgeBody')}</DialogContent>
+                  <DialogActions>
+                    <Button onClick={() => setPurging(null)}>{t('common.cancel')}</Button>
+                    <DangerButton primary disabled={busy === purging.id} onClick={() => void purge(purging)}>{t('trash.purge')}</DangerButton>
+                  </DialogActions>
+                </DialogBody>
+              </DialogSurface>
+            </Dialog>
+          )}
         </DialogSurface>
       </Dialog>
-      {purging && (
-        <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setPurging(null)}>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{t('trash.purgeTitle', { name: purging.full_name })}</DialogTitle>
-              <DialogContent>{t('trash.purgeBody')}</DialogContent>
-              <DialogActions>
-                <Button onClick={() => setPurging(null)}>{t('common.cancel')}</Button>
-                <DangerButton primary disabled={busy === purging.id} onClick={() => void purge(purging)}>{t('trash.purge')}</DangerButton>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
-      )}
     </>
   );
 }
