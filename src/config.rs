@@ -38,6 +38,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub backup: BackupConfig,
     pub search: SearchConfig,
+    pub retention: RetentionConfig,
+    pub events: EventsConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -408,6 +410,53 @@ impl SearchConfig {
     }
 }
 
+/// How long what was deleted or changed can be brought back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Days a deleted contact, group or list stays in the trash (0 keeps nothing).
+    pub trash_days: u32,
+    /// Days the change log of a list keeps its entries (pollers and sync clients that come back
+    /// later start over; 0 keeps only the newest entry).
+    pub changes_days: u32,
+    /// Minutes between two sweeps (purging the trash, compacting logs); one also runs at start.
+    pub sweep_minutes: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self { trash_days: 30, changes_days: 30, sweep_minutes: 60 }
+    }
+}
+
+impl RetentionConfig {
+    pub fn trash_ms(&self) -> i64 {
+        i64::from(self.trash_days) * 86_400_000
+    }
+
+    pub fn changes_ms(&self) -> i64 {
+        i64::from(self.changes_days) * 86_400_000
+    }
+}
+
+/// Live updates (Server-Sent Events).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    /// Open event streams per user (a browser tab holds one per open list).
+    pub max_streams_per_user: usize,
+    /// Open event streams on the whole server.
+    pub max_streams: usize,
+    /// Seconds between two heartbeat comments on an idle stream.
+    pub heartbeat_secs: u64,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        Self { max_streams_per_user: 8, max_streams: 5_000, heartbeat_secs: 15 }
+    }
+}
+
 /// Values given on the command line; they win over everything else.
 #[derive(Clone, Debug, Default)]
 pub struct CliOverrides {
@@ -534,6 +583,12 @@ impl Config {
             return Err(ConfigError::Invalid(format!(
                 "search.default_region {region:?} is not a region code with phone numbering rules (e.g. \"FR\", \"US\")"
             )));
+        }
+        if self.retention.sweep_minutes == 0 {
+            return bad("retention.sweep_minutes must be at least 1");
+        }
+        if self.events.heartbeat_secs == 0 {
+            return bad("events.heartbeat_secs must be at least 1");
         }
         if !self.backup.dir.as_os_str().is_empty() {
             if self.backup.interval.0.as_secs() == 0 {

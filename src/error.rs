@@ -38,6 +38,12 @@ pub enum ApiError {
     /// a 401: the caller's credential may be fine, and a 401 signs the web app out.
     #[error("the sign-in service cannot be reached; try again shortly")]
     AuthUnavailable { retry_after_secs: u64 },
+    /// 410 `changes_compacted`: the change log no longer holds what came after the caller's seq.
+    #[error("changes before seq {oldest} are no longer kept; read the list again and continue from there")]
+    ChangesCompacted { oldest: u64 },
+    /// 429 `too_many_streams`: over the per-user or per-server number of live-update streams.
+    #[error("{0}")]
+    TooManyStreams(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -68,6 +74,8 @@ impl ApiError {
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::AuthUnavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
+            Self::ChangesCompacted { .. } => (StatusCode::GONE, "changes_compacted"),
+            Self::TooManyStreams(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_streams"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -83,6 +91,7 @@ impl IntoResponse for ApiError {
         match &self {
             Self::Validation(fields) => err["fields"] = json!(fields),
             Self::VersionMismatch { current } => err["current"] = (**current).clone(),
+            Self::ChangesCompacted { oldest } => err["oldest"] = json!(oldest),
             _ => {}
         }
         let mut resp = (status, axum::Json(json!({ "error": err }))).into_response();
@@ -91,6 +100,7 @@ impl IntoResponse for ApiError {
                 Some(retry_after_secs)
             }
             Self::Busy => Some(1),
+            Self::TooManyStreams(_) => Some(30),
             _ => None,
         };
         if let Some(secs) = retry_after

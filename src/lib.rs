@@ -11,6 +11,7 @@ pub mod cancel;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod headers;
 pub mod io;
@@ -22,6 +23,7 @@ pub mod search;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod sweep;
 pub mod teams_app;
 pub mod tls;
 pub mod web;
@@ -254,8 +256,10 @@ pub async fn serve(
             m.graceful_shutdown(Some(grace));
         }
     });
+    let sweeper = sweep::start(state.clone());
     let result = server::serve(listener, app, cfg, tls, handle).await;
     pruner.abort();
+    sweeper.abort();
     if let Some(w) = watcher {
         w.abort();
     }

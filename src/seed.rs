@@ -231,6 +231,7 @@ pub fn seed_demo(store: &OrgStore, owner: &UserId, owner_name: &str, now: Timest
         usize::MAX,
         usize::MAX,
         now,
+        None,
         &mut nothing,
     )?;
     Ok(Some(list.id))

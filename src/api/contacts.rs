@@ -171,7 +171,7 @@ fn with_etag(status: StatusCode, c: Contact) -> Response {
 }
 
 /// `If-Match: "3"` (or `W/"3"`) -> Some(3); `*` or absent -> None; anything else -> 412.
-fn if_match(h: &HeaderMap) -> ApiResult<Option<u64>> {
+pub(crate) fn if_match(h: &HeaderMap) -> ApiResult<Option<u64>> {
     let Some(v) = h.get(header::IF_MATCH) else { return Ok(None) };
     let s = v.to_str().map_err(|_| ApiError::BadRequest("If-Match is not valid text".into()))?.trim();
     if s == "*" {
@@ -284,6 +284,7 @@ pub async fn delete_contact(
     let expected = if_match(&headers)?;
     let store = org(&state, c.access()).await?;
     let actor = c.actor();
-    blocking(move || Ok(store.delete_contact(&actor, list, id, expected)?)).await?;
+    let now = state.clock.now();
+    blocking(move || Ok(store.delete_contact(&actor, list, id, expected, now)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

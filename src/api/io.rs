@@ -300,7 +300,18 @@ impl Run {
                 next = Some(r);
                 Ok(())
             };
-            let result = store.import_batch(&actor, list, rows, policy, &mut keys, max, max_groups, now(), &mut after);
+            let result = store.import_batch(
+                &actor,
+                list,
+                rows,
+                policy,
+                &mut keys,
+                max,
+                max_groups,
+                now(),
+                Some(rec.id),
+                &mut after,
+            );
             match (result, next) {
                 (Ok(_), Some(r)) => rec = r,
                 (Ok(_), None) => {}

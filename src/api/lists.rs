@@ -29,7 +29,7 @@ pub struct ListView {
     contact_count: usize,
 }
 
-fn view(list: ContactList, p: &User, contact_count: usize) -> ListView {
+pub(crate) fn view(list: ContactList, p: &User, contact_count: usize) -> ListView {
     // A user has rights on every list of the organization (at least reading).
     let rights = Rights::of(&list, &p.actor()).unwrap_or_default();
     ListView { list, rights, contact_count }
@@ -105,8 +105,9 @@ pub async fn patch_list(
 ) -> ApiResult<axum::Json<ListView>> {
     let id: ListId = parse_id(&list, "list")?;
     let store = org(&state, &p.access).await?;
+    let now = state.clock.now();
     let v = blocking(move || {
-        let l = store.patch_list(&p.actor(), id, patch)?;
+        let l = store.patch_list(&p.actor(), id, patch, now)?;
         let n = store.contact_count(id)?;
         Ok(view(l, &p, n))
     })
@@ -114,13 +115,15 @@ pub async fn patch_list(
     Ok(axum::Json(v))
 }
 
-/// Delete a list with everything in it (owners only).
+/// Delete a list with everything in it (owners only): it goes to the list trash, restorable by
+/// its owners for `retention.trash_days`.
 #[utoipa::path(delete, path = "/api/v1/lists/{list}", tag = "lists", params(("list" = String, Path)),
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn delete_list(State(state): State<AppState>, p: User, Path(list): Path<String>) -> ApiResult<StatusCode> {
     let id: ListId = parse_id(&list, "list")?;
     let store = org(&state, &p.access).await?;
-    blocking(move || Ok(store.delete_list(&p.actor(), id)?)).await?;
+    let now = state.clock.now();
+    blocking(move || Ok(store.delete_list(&p.actor(), id, now)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

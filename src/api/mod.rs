@@ -2,6 +2,7 @@
 //! organization guard obtained from the verified principal, and shape responses. They never
 //! open a database themselves.
 
+mod changes;
 mod connector;
 mod contacts;
 mod duplicates;
@@ -13,6 +14,7 @@ mod lists;
 pub mod openapi;
 mod session;
 mod system;
+mod trash;
 
 use crate::AppState;
 use crate::auth::OrgAccess;
@@ -35,6 +37,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(groups::routes())
         .merge(duplicates::routes())
         .merge(keys::routes())
+        .merge(changes::routes())
+        .merge(trash::routes())
         .route("/api/v1/connector/swagger.json", axum::routing::get(connector::swagger))
         .layer(DefaultBodyLimit::max(json_limit))
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))

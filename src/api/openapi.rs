@@ -32,6 +32,10 @@ impl Modify for Security {
         super::duplicates::list_duplicates,
         super::keys::list_keys, super::keys::create_key, super::keys::revoke_key,
         super::io::template, super::io::start_import, super::io::get_job, super::io::export,
+        super::changes::changes, super::changes::events,
+        super::trash::trash, super::trash::restore_contact, super::trash::purge_contact, super::trash::list_trash,
+        super::trash::restore_list, super::trash::restore_group, super::trash::history, super::trash::revert,
+        super::trash::undo_job,
     ),
     components(schemas(crate::model::AddressInput, crate::model::Address, crate::model::Channel,
         crate::model::Permissions, crate::model::MemberPermission, crate::model::PermissionMode, crate::model::DisplayMode))

@@ -1,6 +1,7 @@
 //! Contacts: reads through the list's search index, writes in one transaction each, the index
 //! updated before the call returns.
 
+use super::log::{ChangeKind, HistoryAction, LogWriter};
 use super::records::StoredContact;
 use super::{Actor, CONTACTS, GROUPS, OrgStore, StoreError, StoreResult, decode, encode};
 use super::{Need, Rights};
@@ -201,9 +202,13 @@ impl OrgStore {
             updated_by: actor.display.clone(),
             version: 1,
         };
-        txn.open_table(CONTACTS)?.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+        let stored = StoredContact::from(&c);
+        txn.open_table(CONTACTS)?.insert(contact_key(list, c.id), encode(&stored).as_slice())?;
         Self::add_to_count(&txn, list, 1)?;
-        txn.commit()?;
+        let mut log = LogWriter::open(&txn, now, &actor.display)?;
+        log.contact(list, ChangeKind::ContactCreated, HistoryAction::Created, &stored, None)?;
+        let appended = log.finish()?;
+        self.commit(txn, appended)?;
         idx.write().upsert(&c);
         Ok(c)
     }
@@ -217,6 +222,21 @@ impl OrgStore {
         id: ContactId,
         if_match: Option<u64>,
         now: Timestamp,
+        change: impl FnOnce(&ContactFields) -> Result<ContactFields, FieldErrors>,
+    ) -> StoreResult<Contact> {
+        self.update_contact_as(actor, list, id, if_match, now, HistoryAction::Updated, change)
+    }
+
+    /// [`Self::update_contact`], recording `action` in the history (a revert is an update, a merge is "merged").
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn update_contact_as(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        id: ContactId,
+        if_match: Option<u64>,
+        now: Timestamp,
+        action: HistoryAction,
         change: impl FnOnce(&ContactFields) -> Result<ContactFields, FieldErrors>,
     ) -> StoreResult<Contact> {
         let idx = self.index(list)?;
@@ -233,33 +253,48 @@ impl OrgStore {
             }
             let fields = change(&old.fields).map_err(StoreError::Validation)?;
             Self::check_groups_exist(&txn, list, &fields.groups)?;
+            let before = old.fields.clone();
             let c =
                 Contact { fields, updated_at: now, updated_by: actor.display.clone(), version: old.version + 1, ..old };
-            t.insert(contact_key(list, id), encode(&StoredContact::from(&c)).as_slice())?;
-            c
+            let stored = StoredContact::from(&c);
+            t.insert(contact_key(list, id), encode(&stored).as_slice())?;
+            let mut log = LogWriter::open(&txn, now, &actor.display)?;
+            log.contact(list, ChangeKind::ContactUpdated, action, &stored, Some(&before))?;
+            (c, log.finish()?)
         };
-        txn.commit()?;
-        idx.write().upsert(&c);
-        Ok(c)
+        self.commit(txn, c.1)?;
+        idx.write().upsert(&c.0);
+        Ok(c.0)
     }
 
-    pub fn delete_contact(&self, actor: &Actor, list: ListId, id: ContactId, if_match: Option<u64>) -> StoreResult<()> {
+    /// Delete a contact: it moves to the list's trash (restorable until the sweep purges it).
+    pub fn delete_contact(
+        &self,
+        actor: &Actor,
+        list: ListId,
+        id: ContactId,
+        if_match: Option<u64>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
         let (txn, _) = self.begin_list_write(actor, list, Need::Delete)?;
-        {
+        let appended = {
             let mut t = txn.open_table(CONTACTS)?;
-            let old: Contact = {
+            let old: StoredContact = {
                 let v = t.get(contact_key(list, id))?.ok_or(StoreError::NotFound("contact"))?;
-                decode::<StoredContact>(v.value())?.into()
+                decode(v.value())?
             };
             if if_match.is_some_and(|v| v != old.version) {
-                return Err(StoreError::VersionMismatch(Box::new(old)));
+                return Err(StoreError::VersionMismatch(Box::new(old.into())));
             }
             t.remove(contact_key(list, id))?;
-        }
+            let mut log = LogWriter::open(&txn, now, &actor.display)?;
+            super::trash::trash_contact(&txn, &mut log, list, old, now, &actor.display)?;
+            log.finish()?
+        };
         Self::add_to_count(&txn, list, -1)?;
-        txn.commit()?;
+        self.commit(txn, appended)?;
         idx.write().remove(id);
         Ok(())
     }
@@ -320,6 +355,7 @@ impl OrgStore {
         max_contacts: usize,
         max_groups: usize,
         now: Timestamp,
+        job: Option<u128>,
         after: &mut dyn FnMut(&redb::WriteTransaction, &ImportOutcome) -> StoreResult<()>,
     ) -> StoreResult<ImportOutcome> {
         let idx = self.index(list)?;
@@ -333,7 +369,12 @@ impl OrgStore {
         // group needs Add (the row is refused).
         let (txn, l) = self.begin_list_write(actor, list, Need::Read)?;
         let rights = Rights::of(&l, actor)?;
-        {
+        let appended = {
+            let mut log = LogWriter::open(&txn, now, &actor.display)?;
+            let mut job_writes = match job {
+                Some(j) => Some((j, txn.open_table(super::trash::JOB_WRITES)?)),
+                None => None,
+            };
             let mut groups = txn.open_table(GROUPS)?;
             let mut by_name: HashMap<String, GroupId> = HashMap::new();
             let lk = list.as_u128();
@@ -384,6 +425,7 @@ impl OrgStore {
                         created_by: actor.display.clone(),
                     };
                     groups.insert((lk, g.id.as_u128()), encode(&g).as_slice())?;
+                    log.change(list, ChangeKind::GroupCreated, g.id.as_u128(), &g.name)?;
                     by_name.insert(name.to_lowercase(), g.id);
                     new_groups.push((g.id, g.name));
                     group_count += 1;
@@ -402,6 +444,7 @@ impl OrgStore {
                             out.skipped += 1;
                             continue;
                         };
+                        let before = old.fields.clone();
                         let mut c: Contact = old.into();
                         let mut g = c.fields.groups.clone();
                         g.extend(fields.groups.iter().copied());
@@ -412,7 +455,12 @@ impl OrgStore {
                         c.updated_at = now;
                         c.updated_by = actor.display.clone();
                         c.version += 1;
-                        t.insert(contact_key(list, id), encode(&StoredContact::from(&c)).as_slice())?;
+                        let stored = StoredContact::from(&c);
+                        t.insert(contact_key(list, id), encode(&stored).as_slice())?;
+                        log.contact(list, ChangeKind::ContactUpdated, HistoryAction::Imported, &stored, Some(&before))?;
+                        if let Some((j, w)) = &mut job_writes {
+                            super::trash::note_job_write(w, *j, list, &stored, false)?;
+                        }
                         changed.push(c);
                         out.updated += 1;
                     }
@@ -438,7 +486,12 @@ impl OrgStore {
                             updated_by: actor.display.clone(),
                             version: 1,
                         };
-                        t.insert(contact_key(list, c.id), encode(&StoredContact::from(&c)).as_slice())?;
+                        let stored = StoredContact::from(&c);
+                        t.insert(contact_key(list, c.id), encode(&stored).as_slice())?;
+                        log.contact(list, ChangeKind::ContactCreated, HistoryAction::Imported, &stored, None)?;
+                        if let Some((j, w)) = &mut job_writes {
+                            super::trash::note_job_write(w, *j, list, &stored, true)?;
+                        }
                         added += 1;
                         for k in dup_keys(&c.fields) {
                             new_keys.push((k, c.id));
@@ -454,9 +507,10 @@ impl OrgStore {
                 }
             }
             Self::add_to_count(&txn, list, added)?;
-        }
+            log.finish()?
+        };
         after(&txn, &out)?;
-        txn.commit()?;
+        self.commit(txn, appended)?;
         let mut w = idx.write();
         for (g, name) in &new_groups {
             w.set_group_name(*g, name);

@@ -2,6 +2,7 @@
 //! renaming touches one record and deleting a group rewrites its members in the same transaction.
 
 use super::contacts::contact_key;
+use super::log::{ChangeKind, HistoryAction, LogWriter};
 use super::records::StoredContact;
 use super::{Actor, CONTACTS, GROUPS, Need, OrgStore, StoreError, StoreResult, decode, encode};
 use crate::model::{Contact, ContactId, FieldErrors, Group, GroupId, ListId, Timestamp};
@@ -63,7 +64,7 @@ impl OrgStore {
         Ok(GroupWithCount { group, member_count })
     }
 
-    fn name_taken(
+    pub(crate) fn name_taken(
         txn: &redb::WriteTransaction,
         list: ListId,
         name: &str,
@@ -108,7 +109,10 @@ impl OrgStore {
         }
         let g = Group { id: GroupId::new_random(), name, created_at: now, created_by: actor.display.clone() };
         txn.open_table(GROUPS)?.insert((list.as_u128(), g.id.as_u128()), encode(&g).as_slice())?;
-        txn.commit()?;
+        let mut log = LogWriter::open(&txn, now, &actor.display)?;
+        log.change(list, ChangeKind::GroupCreated, g.id.as_u128(), &g.name)?;
+        let appended = log.finish()?;
+        self.commit(txn, appended)?;
         idx.write().set_group_name(g.id, &g.name);
         Ok(g)
     }
@@ -130,6 +134,7 @@ impl OrgStore {
         let _w = self.write_lock.lock();
         let (txn, _) = self.begin_list_write(actor, list, Need::Modify)?;
         let mut changed = Vec::new();
+        let mut renamed = false;
         let group = {
             let mut gt = txn.open_table(GROUPS)?;
             let mut g: Group = {
@@ -149,10 +154,15 @@ impl OrgStore {
                 gt = txn.open_table(GROUPS)?;
                 g.name = n;
                 gt.insert((list.as_u128(), id.as_u128()), encode(&g).as_slice())?;
+                renamed = true;
             }
             g
         };
-        {
+        let appended = {
+            let mut log = LogWriter::open(&txn, now, &actor.display)?;
+            if renamed {
+                log.change(list, ChangeKind::GroupUpdated, id.as_u128(), &group.name)?;
+            }
             let mut t = txn.open_table(CONTACTS)?;
             for (cid, adding) in add.iter().map(|c| (c, true)).chain(remove.iter().map(|c| (c, false))) {
                 let mut c: Contact = {
@@ -168,6 +178,7 @@ impl OrgStore {
                 if adding == had {
                     continue;
                 }
+                let before = c.fields.clone();
                 if adding {
                     c.fields.groups.push(id);
                     c.fields.groups.sort();
@@ -177,12 +188,16 @@ impl OrgStore {
                 c.updated_at = now;
                 c.updated_by = actor.display.clone();
                 c.version += 1;
-                t.insert(contact_key(list, *cid), encode(&StoredContact::from(&c)).as_slice())?;
+                let stored = StoredContact::from(&c);
+                t.insert(contact_key(list, *cid), encode(&stored).as_slice())?;
+                log.contact(list, ChangeKind::ContactUpdated, HistoryAction::Updated, &stored, Some(&before))?;
                 changed.retain(|x: &Contact| x.id != c.id);
                 changed.push(c);
             }
-        }
-        txn.commit()?;
+            drop(t);
+            log.finish()?
+        };
+        self.commit(txn, appended)?;
         let mut w = idx.write();
         w.set_group_name(id, &group.name);
         for c in &changed {
@@ -191,34 +206,45 @@ impl OrgStore {
         Ok(group)
     }
 
-    /// Delete a group: it is removed from its contacts, which stay.
+    /// Delete a group: it is removed from its contacts, which stay. The group and its members are
+    /// kept in the group trash so that the deletion can be undone ([`Self::restore_group`]).
     pub fn delete_group(&self, actor: &Actor, list: ListId, id: GroupId, now: Timestamp) -> StoreResult<()> {
         let idx = self.index(list)?;
         let _w = self.write_lock.lock();
         let members = idx.read().query(&members_query(id)).ids;
         let (txn, _) = self.begin_list_write(actor, list, Need::Delete)?;
         let mut changed = Vec::new();
-        {
+        let appended = {
             let mut gt = txn.open_table(GROUPS)?;
-            if gt.remove((list.as_u128(), id.as_u128()))?.is_none() {
-                return Err(StoreError::NotFound("group"));
-            }
+            let group: Group = match gt.remove((list.as_u128(), id.as_u128()))? {
+                Some(v) => decode(v.value())?,
+                None => return Err(StoreError::NotFound("group")),
+            };
+            let mut log = LogWriter::open(&txn, now, &actor.display)?;
+            log.change(list, ChangeKind::GroupDeleted, id.as_u128(), &group.name)?;
             let mut t = txn.open_table(CONTACTS)?;
+            let mut kept = Vec::with_capacity(members.len());
             for cid in members {
                 let Some(mut c) =
                     t.get(contact_key(list, cid))?.map(|v| decode::<StoredContact>(v.value())).transpose()?
                 else {
                     continue;
                 };
+                let before = c.fields.clone();
                 c.fields.groups.retain(|g| *g != id);
                 c.updated_at = now;
                 c.updated_by = actor.display.clone();
                 c.version += 1;
                 t.insert(contact_key(list, cid), encode(&c).as_slice())?;
+                log.contact(list, ChangeKind::ContactUpdated, HistoryAction::Updated, &c, Some(&before))?;
+                kept.push(cid);
                 changed.push(Contact::from(c));
             }
-        }
-        txn.commit()?;
+            drop(t);
+            super::trash::trash_group(&txn, list, group, kept, now, &actor.display)?;
+            log.finish()?
+        };
+        self.commit(txn, appended)?;
         let mut w = idx.write();
         for c in &changed {
             w.upsert(c);

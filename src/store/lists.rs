@@ -1,5 +1,6 @@
 //! Contact lists: create, read, change settings, delete (with everything in them).
 
+use super::log::{ChangeKind, LogWriter};
 use super::{
     API_KEYS, Actor, CONTACTS, COUNTS, GROUPS, LISTS, Need, OrgStore, StoreError, StoreResult, decode, encode,
 };
@@ -81,7 +82,7 @@ impl OrgStore {
     }
 
     /// Only owners change settings; the check and the write are one transaction.
-    pub fn patch_list(&self, actor: &Actor, id: ListId, patch: ListPatch) -> StoreResult<ContactList> {
+    pub fn patch_list(&self, actor: &Actor, id: ListId, patch: ListPatch, now: Timestamp) -> StoreResult<ContactList> {
         let _w = self.write_lock.lock();
         let (txn, mut list) = self.begin_list_write(actor, id, Need::Owner)?;
         let list = {
@@ -125,26 +126,38 @@ impl OrgStore {
             t.insert(id.as_u128(), encode(&list).as_slice())?;
             list
         };
-        txn.commit()?;
+        let mut log = LogWriter::open(&txn, now, &actor.display)?;
+        log.change(id, ChangeKind::ListUpdated, id.as_u128(), &list.name)?;
+        let appended = log.finish()?;
+        self.commit(txn, appended)?;
         Ok(list)
     }
 
-    /// Delete a list with its contacts, groups and API keys, in one transaction.
-    pub fn delete_list(&self, actor: &Actor, id: ListId) -> StoreResult<()> {
+    /// Delete a list: it moves to the organization's list trash with everything in it (its
+    /// contacts, groups, log and API keys stay where they are, unreachable while the list is not
+    /// in `LISTS`), restorable by its owners until the sweep purges it.
+    pub fn delete_list(&self, actor: &Actor, id: ListId, now: Timestamp) -> StoreResult<()> {
         let _w = self.write_lock.lock();
-        let (txn, _) = self.begin_list_write(actor, id, Need::Owner)?;
-        {
-            let mut lists = txn.open_table(LISTS)?;
-            lists.remove(id.as_u128())?;
-            txn.open_table(COUNTS)?.remove(id.as_u128())?;
-            let l = id.as_u128();
-            txn.open_table(CONTACTS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
-            txn.open_table(GROUPS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
-            let mut keys = txn.open_table(API_KEYS)?;
-            keys.retain(|_, v| decode::<super::ApiKeyRecord>(v).map(|k| k.list != id).unwrap_or(true))?;
-        }
+        let (txn, list) = self.begin_list_write(actor, id, Need::Owner)?;
+        txn.open_table(LISTS)?.remove(id.as_u128())?;
+        super::trash::trash_list(&txn, list, now, &actor.display)?;
         txn.commit()?;
         self.indexes.lock().remove(&id);
+        Ok(())
+    }
+
+    /// Remove a list and everything in it for good (a purge from the list trash), in one transaction.
+    pub(crate) fn erase_list(txn: &redb::WriteTransaction, id: ListId) -> StoreResult<()> {
+        let l = id.as_u128();
+        txn.open_table(LISTS)?.remove(l)?;
+        txn.open_table(COUNTS)?.remove(l)?;
+        txn.open_table(CONTACTS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
+        txn.open_table(GROUPS)?.retain_in((l, 0)..=(l, u128::MAX), |_, _| false)?;
+        let mut keys = txn.open_table(API_KEYS)?;
+        keys.retain(|_, v| decode::<super::ApiKeyRecord>(v).map(|k| k.list != id).unwrap_or(true))?;
+        drop(keys);
+        super::log::forget_list(txn, id)?;
+        super::trash::forget_list(txn, id)?;
         Ok(())
     }
 }

@@ -11,9 +11,11 @@ mod groups;
 mod jobs;
 mod keys;
 mod lists;
+pub mod log;
 mod records;
 mod registry;
 mod rights;
+mod trash;
 mod users;
 
 pub use codec::{CodecError, Record, decode, encode};
@@ -145,6 +147,8 @@ pub struct OrgStore {
     write_lock: Mutex<()>,
     /// One cell per list, so building one list's index does not block the organization's others.
     indexes: Mutex<HashMap<ListId, IndexCell>>,
+    /// Told after each commit which lists' change logs moved (live updates).
+    hub: Arc<crate::events::Hub>,
 }
 
 type IndexCell = Arc<Mutex<Option<Arc<RwLock<ListIndex>>>>>;
@@ -169,14 +173,34 @@ impl OrgStore {
             }
             builder.open(path)?
         };
-        let store =
-            Self { org, db, path: path.to_owned(), write_lock: Mutex::new(()), indexes: Mutex::new(HashMap::new()) };
+        let store = Self {
+            org,
+            db,
+            path: path.to_owned(),
+            write_lock: Mutex::new(()),
+            indexes: Mutex::new(HashMap::new()),
+            hub: Arc::default(),
+        };
         store.migrate()?;
         Ok(store)
     }
 
+    /// Share the registry's live-update hub (a store opened alone has its own, unheard).
+    pub fn with_hub(mut self, hub: Arc<crate::events::Hub>) -> Self {
+        self.hub = hub;
+        self
+    }
+
     pub fn org(&self) -> &OrgId {
         &self.org
+    }
+
+    /// Commit a write and tell the live streams what its log writer appended. Every write that
+    /// changes a list ends here, after [`log::LogWriter::finish`].
+    pub(crate) fn commit(&self, txn: redb::WriteTransaction, appended: log::Appended) -> StoreResult<()> {
+        txn.commit()?;
+        self.hub.notify(&self.org, &appended);
+        Ok(())
     }
 
     /// Create the tables of a new database, or bring an older one up to [`SCHEMA_VERSION`].
@@ -206,6 +230,15 @@ impl OrgStore {
             // Added after schema 1 without a version bump: a missing table is simply created.
             txn.open_table(jobs::JOBS)?;
             txn.open_table(jobs::JOB_ERRORS)?;
+            // Issue 13: the change log, history and trash (new tables, created when missing).
+            txn.open_table(log::CHANGES)?;
+            txn.open_table(log::LOG_HEADS)?;
+            txn.open_table(log::HISTORY)?;
+            txn.open_table(trash::TRASH)?;
+            txn.open_table(trash::LIST_TRASH)?;
+            txn.open_table(trash::GROUP_TRASH)?;
+            txn.open_table(trash::JOB_WRITES)?;
+            txn.open_table(trash::JOB_UNDONE)?;
         }
         txn.commit()?;
         Ok(())

@@ -52,6 +52,8 @@ pub struct Registry {
     tick: AtomicU64,
     /// The most databases ever open at once (for tests and metrics).
     peak: std::sync::atomic::AtomicUsize,
+    /// Live-update wake-ups; every store this registry opens notifies it after its commits.
+    hub: Arc<crate::events::Hub>,
 }
 
 /// A database in use. While any guard for an organization exists, its database stays open.
@@ -105,7 +107,12 @@ impl Registry {
             changed: Notify::new(),
             tick: AtomicU64::new(0),
             peak: std::sync::atomic::AtomicUsize::new(0),
+            hub: Arc::default(),
         }
+    }
+
+    pub fn hub(&self) -> &Arc<crate::events::Hub> {
+        &self.hub
     }
 
     pub fn orgs_dir(&self) -> &Path {
@@ -218,10 +225,12 @@ impl Registry {
         let path = self.path_of(org);
         let cache = self.cache_bytes;
         let org2 = org.clone();
-        let opened = tokio::task::spawn_blocking(move || OrgStore::open(org2, &path, cache, create))
-            .await
-            .map_err(|e| StoreError::Db(e.to_string()))
-            .and_then(|r| r);
+        let hub = self.hub.clone();
+        let opened =
+            tokio::task::spawn_blocking(move || OrgStore::open(org2, &path, cache, create).map(|s| s.with_hub(hub)))
+                .await
+                .map_err(|e| StoreError::Db(e.to_string()))
+                .and_then(|r| r);
         let result = self.finish_open(org, opened);
         self.changed.notify_waiters();
         result
