@@ -318,6 +318,43 @@ describe('issue 13: trash, undo, merge, live updates', { concurrency: false }, (
     assert.equal((await call(A.token, 'GET', contactUrl(c.id))).json.job_title, 'Intern');
   });
 
+  step('a deleted group comes back with its members (Undo in Group administration)', async (pages) => {
+    const g = (await call(A.token, 'POST', `/api/v1/lists/${listId}/groups`, { name: 'Night shift' })).json;
+    const m = await addContact({ full_name: 'Group Member' });
+    assert.equal((await call(A.token, 'PATCH', `/api/v1/lists/${listId}/groups/${g.id}`, { add_members: [m.id] })).status, 200);
+    const page = await openList(A, pages);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Group administration' }).click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByRole('button', { name: 'Delete Night shift' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    const done = dlg.getByTestId('group-deleted');
+    await done.waitFor();
+    assert.equal((await call(A.token, 'GET', contactUrl(m.id))).json.groups.length, 0);
+    await done.getByRole('button', { name: 'Undo' }).click();
+    await dlg.getByRole('row', { name: /Night shift/ }).waitFor();
+    assert.deepEqual((await call(A.token, 'GET', contactUrl(m.id))).json.groups, [g.id], 'the member has the group again');
+  });
+
+  step('an import can be undone from its report: created contacts go to the trash', async (pages) => {
+    const page = await openList(A, pages);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Import' }).click();
+    const dlg = page.getByRole('dialog');
+    const csv = 'Full Name,Job Title\r\nImported Undo One,Tester\r\nImported Undo Two,Tester\r\n';
+    await dlg.locator('input[type=file]').setInputFiles({ name: 'undo.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dlg.getByRole('button', { name: 'Import', exact: true }).click();
+    await dlg.getByTestId('import-summary').waitFor({ timeout: 30_000 });
+    await card(page, 'Imported Undo One').waitFor();
+    await dlg.getByRole('button', { name: 'Undo this import' }).click();
+    const undone = dlg.getByTestId('import-undone');
+    await undone.getByText('2 moved to the trash', { exact: false }).waitFor();
+    const left = (await call(A.token, 'GET', `/api/v1/lists/${listId}/contacts?q=Imported%20Undo`)).json.total;
+    assert.equal(left, 0);
+    const trash = (await call(A.token, 'GET', `/api/v1/lists/${listId}/trash`)).json.items.map((x) => x.full_name);
+    assert.ok(trash.includes('Imported Undo One') && trash.includes('Imported Undo Two'), trash.join(', '));
+  });
+
   it('has no serious or critical accessibility violations in the new views', () => {
     const bad = Object.entries(axeReport).flatMap(([view, r]) => r.severe.map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} @ ${v.nodes.join(' | ')}`));
     assert.ok(Object.keys(axeReport).length >= 5, `views checked: ${Object.keys(axeReport).join(', ')}`);
