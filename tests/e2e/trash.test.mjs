@@ -295,6 +295,39 @@ describe('issue 13: trash, undo, merge, live updates', { concurrency: false }, (
     for (const id of ids) assert.equal((await call(A.token, 'GET', contactUrl(id))).status, 200);
   });
 
+  step('bulk: add the selection to a group with one Undo, and export it as vCard', async (pages) => {
+    const g = (await call(A.token, 'POST', `/api/v1/lists/${listId}/groups`, { name: 'Bulk crew' })).json;
+    const page = await openList(A, pages, `${listUrl}?q=Bulk`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-contact-id]').length === 3);
+    // Ctrl+click on a card selects it instead of opening it.
+    await card(page, 'Bulk One').click({ modifiers: ['Control'] });
+    await page.getByRole('checkbox', { name: 'Select Bulk Two' }).check();
+    const bar = page.getByRole('toolbar', { name: 'Selection' });
+    await bar.getByText('2 selected').waitFor();
+    assert.equal(await page.getByRole('dialog').count(), 0, 'Ctrl+click did not open the contact');
+    await bar.getByRole('button', { name: 'Add to group' }).click();
+    await page.getByRole('menuitem', { name: 'Bulk crew' }).click();
+    await toast(page, '2 contacts added to Bulk crew').waitFor();
+    const members = async () => (await call(A.token, 'GET', `/api/v1/lists/${listId}/contacts?group=${g.id}`)).json.items.map((c) => c.full_name).sort();
+    assert.deepEqual(await members(), ['Bulk One', 'Bulk Two']);
+    await toast(page, '2 contacts added to Bulk crew').getByRole('button', { name: 'Undo' }).click();
+    await toast(page, 'Undone for 2 contacts').waitFor();
+    assert.deepEqual(await members(), []);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await bar.getByRole('button', { name: 'Export' }).click();
+        await page.getByRole('menuitem', { name: 'vCard (.vcf)' }).click();
+      })(),
+    ]);
+    const text = (await download.createReadStream().then((s) => s.toArray())).join('');
+    assert.equal((text.match(/BEGIN:VCARD/g) ?? []).length, 2, text);
+    // Escape clears the selection.
+    await card(page, 'Bulk One').focus();
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
+  });
+
   step('the History tab lists versions with field changes, and restores one after a confirmation', async (pages) => {
     const c = await addContact({ full_name: 'History Person', job_title: 'Intern' });
     await edit(A.token, c.id, { job_title: 'Junior' });

@@ -10,6 +10,8 @@ import { backoffMs, SseParser } from '../lib/sse';
 export interface ListEventHandlers {
   onChange: (c: Change) => void;
   onReset: () => void;
+  /** Connected again without a Last-Event-ID to resume from: changes in the gap are unknown. */
+  onGap?: () => void;
 }
 
 /** Subscribes while mounted; handlers may change between renders without reconnecting. */
@@ -19,17 +21,25 @@ export function useListEvents(listId: string, handlers: ListEventHandlers, enabl
   useEffect(() => {
     if (!enabled || typeof ReadableStream === 'undefined') return;
     const ctrl = new AbortController();
-    void follow(listId, ctrl.signal, (c) => h.current.onChange(c), () => h.current.onReset());
+    void follow(listId, ctrl.signal, {
+      onChange: (c) => h.current.onChange(c),
+      onReset: () => h.current.onReset(),
+      onGap: () => h.current.onGap?.(),
+    });
     return () => ctrl.abort();
   }, [listId, enabled]);
 }
 
-async function follow(listId: string, signal: AbortSignal, onChange: (c: Change) => void, onReset: () => void): Promise<void> {
+async function follow(listId: string, signal: AbortSignal, on: Required<ListEventHandlers>): Promise<void> {
   let last: number | null = null;
+  let first = true;
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const res = await api.events(listId, last, signal);
       if (!res.body) return;
+      // A new stream starts at the head: what changed while we were away is read again.
+      if (!first && last === null) on.onGap();
+      first = false;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       const parser = new SseParser();
       for (;;) {
@@ -39,7 +49,7 @@ async function follow(listId: string, signal: AbortSignal, onChange: (c: Change)
         for (const ev of parser.push(value)) {
           if (ev.event === 'reset') {
             last = null;
-            onReset();
+            on.onReset();
           } else if (ev.event === 'change') {
             let item: Change;
             try {
@@ -49,7 +59,7 @@ async function follow(listId: string, signal: AbortSignal, onChange: (c: Change)
             }
             const seq = Number(ev.id ?? item.seq);
             if (Number.isFinite(seq)) last = seq;
-            onChange(item);
+            on.onChange(item);
           }
         }
       }

@@ -73,6 +73,10 @@ export function useLiveChanges(listId: string, myId: string | null, refresh: Liv
         if (!timer.current) timer.current = setTimeout(flush, GATHER_MS);
       },
       onReset: () => r.current.all(),
+      onGap: () => {
+        r.current.contacts();
+        r.current.groups();
+      },
     },
     !!myId,
   );
