@@ -139,6 +139,15 @@ describe('issue 13: trash, undo, merge, live updates', { concurrency: false }, (
     const back = await call(A.token, 'GET', contactUrl(id));
     assert.equal(back.status, 200, 'the same id is back');
     assert.equal(back.json.mobile, '+351 912 345 678');
+    // Ctrl+Z runs the Undo on screen (outside text fields and dialogs).
+    await card(page, 'Paulo Costa').getByRole('button', { name: /More actions/ }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await toast(page, 'Paulo Costa was moved to the trash').waitFor();
+    await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+z');
+    await card(page, 'Paulo Costa').waitFor();
+    assert.equal((await call(A.token, 'GET', contactUrl(id))).status, 200, 'back after Ctrl+Z');
   });
 
   step('restore from the Trash view; owners purge after a confirmation; an empty trash says so', async (pages) => {

@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Change } from '../api/types';
 import { useNotify } from '../app/notify';
-import { useT, type TFunc } from '../i18n';
+import { useT } from '../i18n';
+import { noticeFor } from '../lib/liveNotice';
 import { useListEvents } from './useListEvents';
 
 export interface LiveRefresh {
@@ -16,20 +17,6 @@ export interface LiveRefresh {
 }
 
 const GATHER_MS = 250;
-
-export function noticeFor(c: Change, t: TFunc): string {
-  const v = { by: c.by?.name ?? '?', name: c.name ?? '' };
-  switch (c.kind) {
-    case 'contact.created': return t('live.created', v);
-    case 'contact.updated': return t('live.updated', v);
-    case 'contact.deleted': return t('live.deleted', v);
-    case 'contact.restored': return t('live.restored', v);
-    case 'group.created': return t('live.groupCreated', v);
-    case 'group.updated': return t('live.groupUpdated', v);
-    case 'group.deleted': return t('live.groupDeleted', v);
-    default: return t('live.listUpdated', v);
-  }
-}
 
 /** Returns the latest contact change by someone else (the open contact dialog reacts to it). */
 export function useLiveChanges(listId: string, myId: string | null, refresh: LiveRefresh): Change | null {
