@@ -99,3 +99,80 @@ fn urlencode(s: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+/// Merging: the kept contact is filled from the others, groups united, notes kept, choices
+/// honoured; the others go to the trash (restorable); the history says "merged"; bad requests
+/// name the field; a member without Delete may not merge.
+#[tokio::test]
+async fn merge_keeps_one_contact_and_trashes_the_others() {
+    let app = TestApp::start().await;
+    let a = app.as_user(ADELE).await;
+    let list = a.create_list("Suppliers").await;
+    let g1 = a.create_group(&list, "Drivers").await;
+    let g2 = a.create_group(&list, "Night").await;
+    let keep = a
+        .create_contact(
+            &list,
+            json!({"full_name": "Clément Laurent", "mobile": "06 15 88 26 17", "notes": "Met in Lyon", "groups": [g1]}),
+        )
+        .await;
+    let other = a
+        .create_contact(&list, json!({"full_name": "Clement Laurent", "email": "clement@tailspin.example", "mobile": "06 00 00 00 00", "company": "Tailspin", "notes": "Prefers calls", "groups": [g2]}))
+        .await;
+    let third = a.create_contact(&list, json!({"full_name": "C. Laurent", "job_title": "Buyer"})).await;
+    let (kid, oid, tid) = (keep["id"].as_str().unwrap(), other["id"].as_str().unwrap(), third["id"].as_str().unwrap());
+    let path = format!("/api/v1/lists/{list}/contacts/{kid}/merge");
+
+    for (body, field) in [
+        (json!({"others": []}), "others"),
+        (json!({"others": [kid]}), "others"),
+        (json!({"others": [uuid::Uuid::new_v4()]}), "others"),
+        (json!({"others": [oid], "fields": {"groups": oid}}), "fields.groups"),
+        (json!({"others": [oid], "fields": {"email": uuid::Uuid::new_v4()}}), "fields.email"),
+        (json!({"others": [oid], "surprise": 1}), "surprise"),
+    ] {
+        let (s, v) = a.post(&path, &body).await;
+        assert_eq!(s, 422, "{body}: {v}");
+        assert_eq!(error_fields(&v), [field], "{body}: {v}");
+    }
+    // Default permissions: members may modify and delete; without Delete, no merge.
+    let (s, _) = a
+        .patch(
+            &format!("/api/v1/lists/{list}"),
+            &json!({"permissions": {"mode": "custom", "members": [{"oid": "megan", "add": true, "modify": true, "delete": false}]}}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = app.as_user(MEGAN).await.post(&path, &json!({"others": [oid]})).await;
+    assert_eq!(s, 403);
+
+    let (s, m) = a.post(&path, &json!({"others": [oid, tid], "fields": {"full_name": oid}})).await;
+    assert_eq!(s, 200, "{m}");
+    assert_eq!(m["id"], kid);
+    assert_eq!(m["full_name"], "Clement Laurent", "chosen from the other");
+    assert_eq!(m["mobile"], "06 15 88 26 17", "the kept value stays when not chosen");
+    assert_eq!(
+        (m["email"].as_str(), m["company"].as_str(), m["job_title"].as_str()),
+        (Some("clement@tailspin.example"), Some("Tailspin"), Some("Buyer"))
+    );
+    assert_eq!(m["notes"], "Met in Lyon\n\nPrefers calls");
+    let mut groups = ids(&m["groups"]);
+    groups.sort();
+    let mut want = vec![g1.clone(), g2.clone()];
+    want.sort();
+    assert_eq!(groups, want);
+    assert_eq!(a.names(&list, "").await, ["Clement Laurent"], "one contact left");
+    let (_, t) = a.get(&format!("/api/v1/lists/{list}/trash")).await;
+    assert_eq!(t["total"], 2);
+    let (_, h) = a.get(&format!("/api/v1/lists/{list}/contacts/{kid}/history")).await;
+    assert_eq!(h["items"][0]["action"], "merged");
+    assert_eq!(h["items"][0]["changes"]["email"], json!({"from": "", "to": "clement@tailspin.example"}));
+    // A merge is taken back: restore the others, revert the kept one.
+    let (s, _) = a.post(&format!("/api/v1/lists/{list}/trash/{oid}/restore"), &json!({})).await;
+    assert_eq!(s, 200);
+    let (s, r) = a.post(&format!("/api/v1/lists/{list}/contacts/{kid}/revert"), &json!({"version": 1})).await;
+    assert_eq!(s, 200);
+    assert_eq!(r["email"], "");
+    let (s, _) = app.as_user(NESTOR).await.post(&path, &json!({"others": [oid]})).await;
+    assert_eq!(s, 404);
+}

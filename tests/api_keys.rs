@@ -153,7 +153,22 @@ async fn connector_definition_is_valid_swagger_2_with_the_five_actions() {
         }
     }
     ops.sort();
-    assert_eq!(ops, ["CreateContact", "DeleteContact", "GetAllContacts", "GetContact", "UpdateContact"]);
+    assert_eq!(
+        ops,
+        [
+            "CreateContact",
+            "DeleteContact",
+            "GetAllContacts",
+            "GetContact",
+            "OnContactChanged",
+            "OnContactCreated",
+            "UpdateContact"
+        ]
+    );
+    // The two polling triggers are batch triggers on the change feed.
+    for t in ["created", "changed"] {
+        assert_eq!(doc["paths"][format!("/lists/{{list}}/triggers/{t}")]["get"]["x-ms-trigger"], "batch");
+    }
     assert_eq!(doc["securityDefinitions"]["api_key"]["name"], "X-API-Key");
     // A real OpenAPI 2.0 validator (openapi-spec-validator from PyPI; .ci/test installs it).
     let file = app.data_dir().join("swagger.json");

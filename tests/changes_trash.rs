@@ -490,3 +490,59 @@ async fn live_events_reach_every_client_and_resume() {
     let r = open(&a, Some("x")).await.unwrap();
     assert_eq!(r.status(), 422);
 }
+
+/// The Power Automate polling triggers: the first poll starts at the head (202 + Location), then
+/// each poll answers the new matching changes (200) or 202, always with the next Location.
+#[tokio::test]
+async fn connector_triggers_poll_the_change_feed() {
+    let app = TestApp::start().await;
+    let a = app.as_user(ADELE).await;
+    let list = a.create_list("Flows").await;
+    a.create_contact(&list, json!({"full_name": "Old One"})).await;
+    let (_, k) = a.post(&format!("/api/v1/lists/{list}/api-keys"), &json!({"name": "flow"})).await;
+    let key = app.with_key(k["secret"].as_str().unwrap());
+    let poll = |url: String| {
+        let key = key.clone();
+        async move {
+            let path = url.split_once("/api/v1").map_or(url.clone(), |(_, p)| format!("/api/v1{p}"));
+            let r = key.request(Method::GET, &path).send().await.unwrap();
+            let status = r.status().as_u16();
+            let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap();
+            assert_eq!(r.headers()["retry-after"], "60");
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            (status, loc, body)
+        }
+    };
+    let (s, created, _) = poll(format!("/api/v1/lists/{list}/triggers/created")).await;
+    assert_eq!(s, 202, "a new flow does not fire for old contacts");
+    assert!(created.ends_with(&format!("/api/v1/lists/{list}/triggers/created?since=1")), "{created}");
+    let (_, changed, _) = poll(format!("/api/v1/lists/{list}/triggers/changed")).await;
+
+    let c = a.create_contact(&list, json!({"full_name": "New One", "email": "new@example.com"})).await;
+    let id = c["id"].as_str().unwrap();
+    a.patch(&format!("/api/v1/lists/{list}/contacts/{id}"), &json!({"mobile": "06 15 88 26 17"})).await;
+    let (s, created2, body) = poll(created).await;
+    assert_eq!(s, 200, "{body}");
+    let items = body["value"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!((items[0]["kind"].as_str(), items[0]["id"].as_str()), (Some("contact.created"), Some(id)));
+    assert_eq!(items[0]["contact"]["email"], "new@example.com");
+    let (s, _, _) = poll(created2).await;
+    assert_eq!(s, 202, "nothing created since");
+
+    a.delete(&format!("/api/v1/lists/{list}/contacts/{id}")).await;
+    let (s, _, body) = poll(changed).await;
+    assert_eq!(s, 200);
+    let kinds: Vec<&str> = body["value"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["contact.updated", "contact.deleted"]);
+    assert_eq!(body["value"][1]["contact"], Value::Null, "deleted: no contact any more");
+    assert_eq!(body["value"][1]["name"], "New One");
+
+    let other = a.create_list("Other").await;
+    let (s, _) = key.get(&format!("/api/v1/lists/{other}/triggers/created")).await;
+    assert_eq!(s, 404, "another list does not exist for this key");
+    let (s, _) = key.get(&format!("/api/v1/lists/{list}/triggers/nonsense")).await;
+    assert_eq!(s, 404);
+    let (s, _) = key.get(&format!("/api/v1/lists/{list}/triggers/created?since=x")).await;
+    assert_eq!(s, 422);
+}

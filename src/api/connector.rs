@@ -2,6 +2,12 @@
 //! custom connector with the five actions of the product it replaces (get all, get one, create,
 //! update, delete contacts), authenticated by an API key and addressed by the list's identifier.
 //!
+//! Two polling triggers ("When a contact is created", "When a contact is updated or deleted") read
+//! the list's change log, the same feed as `GET .../changes`: Power Automate's polling contract is
+//! 202 + `Location` (the URL to poll next, carrying the seq) + `Retry-After` when nothing is new,
+//! and 200 with the new items + `Location` when something is. The first poll starts at the head, so
+//! a new flow never fires for old changes.
+//!
 //! Power Automate only imports Swagger 2.0, so this document is written by hand rather than derived
 //! from the OpenAPI 3.1 one; the integration tests validate it with a real 2.0 validator and drive
 //! every operation it declares.
@@ -60,6 +66,8 @@ pub fn document(host: &str, scheme: &str) -> Value {
     let list = json!({"name": "list", "in": "path", "required": true, "type": "string",
         "x-ms-summary": "Contact list unique identifier", "description": "The list's unique identifier (Help > About in the app)"});
     let id = json!({"name": "id", "in": "path", "required": true, "type": "string", "x-ms-summary": "Contact id"});
+    let since = json!({"name": "since", "in": "query", "required": false, "type": "integer",
+        "x-ms-visibility": "internal", "description": "Set by the Location header of the previous poll"});
     let errors = json!({
         "401": {"description": "Missing or invalid API key"},
         "404": {"description": "Unknown list or contact"},
@@ -103,6 +111,30 @@ pub fn document(host: &str, scheme: &str) -> Value {
                     "responses": with(json!({"201": {"description": "The created contact", "schema": {"$ref": "#/definitions/Contact"}}}))
                 }
             },
+            "/lists/{list}/triggers/created": {
+                "get": {
+                    "operationId": "OnContactCreated", "summary": "When a contact is created",
+                    "description": "Fires for each contact added to the list (in the app, by import or by a flow).",
+                    "x-ms-visibility": "important", "x-ms-trigger": "batch",
+                    "x-ms-trigger-hint": "Add a contact to the list to see it fire.",
+                    "parameters": [list.clone(), since.clone()],
+                    "responses": with(json!({
+                        "200": {"description": "New contacts", "schema": {"$ref": "#/definitions/TriggerBatch"}},
+                        "202": {"description": "Nothing new yet"}}))
+                }
+            },
+            "/lists/{list}/triggers/changed": {
+                "get": {
+                    "operationId": "OnContactChanged", "summary": "When a contact is updated or deleted",
+                    "description": "Fires for each change to an existing contact: edited, deleted (moved to the trash) or restored.",
+                    "x-ms-visibility": "important", "x-ms-trigger": "batch",
+                    "x-ms-trigger-hint": "Edit or delete a contact of the list to see it fire.",
+                    "parameters": [list.clone(), since],
+                    "responses": with(json!({
+                        "200": {"description": "Changed contacts", "schema": {"$ref": "#/definitions/TriggerBatch"}},
+                        "202": {"description": "Nothing new yet"}}))
+                }
+            },
             "/lists/{list}/contacts/{id}": {
                 "get": {
                     "operationId": "GetContact", "summary": "Get a contact", "description": "Reads one contact.",
@@ -135,6 +167,16 @@ pub fn document(host: &str, scheme: &str) -> Value {
                 "items": {"type": "array", "items": {"$ref": "#/definitions/Contact"}, "x-ms-summary": "Contacts"},
                 "total": {"type": "integer", "x-ms-summary": "Total"},
                 "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+            "TriggerItem": {"type": "object", "properties": {
+                "seq": {"type": "integer", "x-ms-summary": "Change number"},
+                "kind": {"type": "string", "x-ms-summary": "Change", "description": "contact.created, contact.updated, contact.deleted or contact.restored"},
+                "id": {"type": "string", "x-ms-summary": "Contact id"},
+                "name": {"type": "string", "x-ms-summary": "Contact name"},
+                "at": {"type": "string", "format": "date-time", "x-ms-summary": "Changed at"},
+                "by": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string", "x-ms-summary": "Changed by"}}},
+                "contact": {"$ref": "#/definitions/Contact"}}},
+            "TriggerBatch": {"type": "object", "properties": {
+                "value": {"type": "array", "items": {"$ref": "#/definitions/TriggerItem"}}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
                 "code": {"type": "string"}, "message": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
@@ -145,4 +187,66 @@ pub fn document(host: &str, scheme: &str) -> Value {
 pub async fn swagger(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
     let (h, scheme) = host(&state, &headers);
     Json(document(&h, scheme))
+}
+
+/// Which changes a trigger fires for.
+fn trigger_kinds(event: &str) -> Option<&'static [&'static str]> {
+    match event {
+        "created" => Some(&["contact.created"]),
+        "changed" => Some(&["contact.updated", "contact.deleted", "contact.restored"]),
+        _ => None,
+    }
+}
+
+/// A polling trigger (see the module comment). `contact` is the contact as it is now (absent when
+/// it was deleted since).
+pub async fn trigger(
+    State(state): State<AppState>,
+    c: crate::auth::Caller,
+    axum::extract::Path((list, event)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+    super::Query(params): super::Query<std::collections::HashMap<String, String>>,
+) -> crate::error::ApiResult<axum::response::Response> {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let list_id = c.list(&list)?;
+    let kinds = trigger_kinds(&event).ok_or(crate::error::ApiError::NotFound("trigger"))?;
+    let since = match params.get("since").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(s) => Some(
+            s.parse::<u64>().map_err(|_| crate::error::ApiError::field("since", "must be a whole number (a seq)"))?,
+        ),
+    };
+    let store = super::org(&state, c.access()).await?;
+    let (items, next) = super::blocking(move || {
+        let Some(since) = since else { return Ok((Vec::new(), store.log_head(list_id)?)) };
+        let page = store.changes(list_id, since, 100).map_err(|e| match e {
+            crate::store::log::ChangesError::Compacted { oldest } => crate::error::ApiError::ChangesCompacted { oldest },
+            crate::store::log::ChangesError::Store(e) => e.into(),
+        })?;
+        let mut items = Vec::new();
+        for ch in page.items {
+            let kind = ch.kind.as_str();
+            if !kinds.contains(&kind) {
+                continue;
+            }
+            let id = crate::model::ContactId::from_u128(ch.id);
+            let contact = store.get_contact(list_id, id).ok();
+            items.push(json!({"seq": ch.seq, "kind": kind, "id": id, "name": ch.name, "at": ch.at, "by": ch.by, "contact": contact}));
+        }
+        Ok((items, page.next))
+    })
+    .await?;
+    let (h, scheme) = host(&state, &headers);
+    let location = format!("{scheme}://{h}/api/v1/lists/{list_id}/triggers/{event}?since={next}");
+    let mut resp = if items.is_empty() {
+        StatusCode::ACCEPTED.into_response()
+    } else {
+        (StatusCode::OK, Json(json!({"value": items}))).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    Ok(resp)
 }

@@ -40,6 +40,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(changes::routes())
         .merge(trash::routes())
         .route("/api/v1/connector/swagger.json", axum::routing::get(connector::swagger))
+        .route("/api/v1/lists/{list}/triggers/{event}", axum::routing::get(connector::trigger))
         .layer(DefaultBodyLimit::max(json_limit))
         .merge(io::routes().layer(DefaultBodyLimit::max(upload_limit)))
 }

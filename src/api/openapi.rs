@@ -29,7 +29,7 @@ impl Modify for Security {
         super::contacts::replace_contact, super::contacts::patch_contact, super::contacts::delete_contact,
         super::groups::list_groups, super::groups::create_group, super::groups::get_group, super::groups::patch_group,
         super::groups::delete_group,
-        super::duplicates::list_duplicates,
+        super::duplicates::list_duplicates, super::duplicates::merge,
         super::keys::list_keys, super::keys::create_key, super::keys::revoke_key,
         super::io::template, super::io::start_import, super::io::get_job, super::io::export,
         super::changes::changes, super::changes::events,

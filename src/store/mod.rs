@@ -12,6 +12,7 @@ mod jobs;
 mod keys;
 mod lists;
 pub mod log;
+mod merge;
 mod records;
 mod registry;
 mod rights;
@@ -23,6 +24,7 @@ pub use contacts::{ContactPage, DuplicatePolicy, ImportOutcome, ImportRow};
 pub use groups::GroupWithCount;
 pub use jobs::{JobRecord, put_job_in};
 pub use keys::{ApiKeyRecord, NewApiKey};
+pub use merge::MERGE_FIELDS;
 pub use registry::{OrgGuard, Registry};
 pub use rights::{Need, Rights};
 
