@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContactFields, type ContactFields } from '../api/types';
-import { hasChanges, merge3, mergeGroups, resolveMerge } from './merge';
+import { applyEdits, hasChanges, merge3, mergeGroups, resolveMerge } from './merge';
 
 const c = (over: Partial<ContactFields>): ContactFields => ({ ...emptyContactFields(), full_name: 'Clément Laurent', ...over });
 
@@ -65,5 +65,17 @@ describe('hasChanges', () => {
     const b = c({ groups: ['a', 'b'] });
     expect(hasChanges(b, { ...b, groups: ['b', 'a'] })).toBe(false);
     expect(hasChanges(b, { ...b, email: 'x@example.com' })).toBe(true);
+  });
+});
+
+describe('applyEdits', () => {
+  it('sends the stored value of untouched fields and the normalised value of edited ones', () => {
+    const base = c({ website: 'example.com ', phone: '01 02', groups: ['b', 'a'] });
+    const form = { ...base, phone: ' 01 99 ', groups: ['a', 'b'] };
+    const normalized = { ...form, website: 'https://example.com', phone: '01 99' };
+    const out = applyEdits(base, form, normalized);
+    expect(out.website).toBe('example.com ');
+    expect(out.phone).toBe('01 99');
+    expect(out.groups).toEqual(['b', 'a']);
   });
 });

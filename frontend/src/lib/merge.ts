@@ -4,7 +4,7 @@
 // to different values, are left to decide. Groups merge as a set, one membership at a time: I add
 // "Suppliers" while they remove "Customers" -> both happen, never a conflict.
 import type { ContactFields } from '../api/types';
-import { getField, type FieldKey } from './validation';
+import { diffContacts, getField, type FieldKey } from './validation';
 
 export const MERGE_FIELDS: FieldKey[] = [
   'full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department',
@@ -81,7 +81,18 @@ export function resolveMerge(result: MergeResult, theirs: ContactFields, choices
   return f;
 }
 
+/**
+ * What a save sends: the base with only the fields the person edited (taken from `normalized`,
+ * the trimmed form). An untouched field keeps the stored value byte for byte, so it never counts
+ * as "my change" in a merge because of client-side normalisation.
+ */
+export function applyEdits(base: ContactFields, form: ContactFields, normalized: ContactFields): ContactFields {
+  let out = base;
+  for (const k of diffContacts(base, form)) out = setField(out, k, getField(normalized, k) as string | string[]);
+  return out;
+}
+
 /** Does the form differ from where it started? (unsaved edits, for "Discard changes?") */
 export function hasChanges(base: ContactFields, form: ContactFields): boolean {
-  return MERGE_FIELDS.some((k) => !same(getField(base, k), getField(form, k)));
+  return diffContacts(base, form).length > 0;
 }

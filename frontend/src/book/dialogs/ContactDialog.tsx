@@ -8,7 +8,7 @@ import {
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import { editableFields, emptyContactFields, type Change, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
-import { hasChanges, merge3, resolveMerge, type Choice, type MergeResult } from '../../lib/merge';
+import { applyEdits, hasChanges, merge3, resolveMerge, type Choice, type MergeResult } from '../../lib/merge';
 import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
 import { ActionButton } from '../actions';
 import { LiteAvatar } from '../lite';
@@ -169,15 +169,14 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [liveSeq]);
 
-  const editing0 = mode !== 'view';
+  const editing = mode !== 'view';
   const requestClose = () => {
-    if (editing0 && edited.current) setAskDiscard(true);
+    if (editing && edited.current) setAskDiscard(true);
     else onClose();
   };
 
   const errors = useMemo(() => validateContact(form), [form]);
   const valid = isValid(errors);
-  const editing = mode !== 'view';
 
   const fieldMessage = (k: FieldKey): string | undefined => {
     const code = errors[k];
@@ -243,7 +242,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
         const saved = await api.createContact(listId, body);
         onSaved(saved, { created: true });
         onClose();
-      } else await put(body, contact!.version, base);
+      } else await put(applyEdits(base, form, body), contact!.version, base);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         setMessage(e.message);
