@@ -376,6 +376,15 @@ describe('issue 13: trash, undo, merge, live updates', { concurrency: false }, (
     await done.getByRole('button', { name: 'Undo' }).click();
     await dlg.getByRole('row', { name: /Night shift/ }).waitFor();
     assert.deepEqual((await call(A.token, 'GET', contactUrl(m.id))).json.groups, [g.id], 'the member has the group again');
+    // Deleted, then the dialog closed: the Undo goes on in a toast.
+    await dlg.getByRole('button', { name: 'Delete Night shift' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await dlg.getByTestId('group-deleted').waitFor();
+    await dlg.getByRole('button', { name: 'Close' }).last().click();
+    await dlg.waitFor({ state: 'detached' });
+    await toast(page, 'Group Night shift deleted').getByRole('button', { name: 'Undo' }).click();
+    await toast(page, 'Group Night shift is back').waitFor();
+    assert.deepEqual((await call(A.token, 'GET', contactUrl(m.id))).json.groups, [g.id]);
   });
 
   step('an import can be undone from its report: created contacts go to the trash', async (pages) => {

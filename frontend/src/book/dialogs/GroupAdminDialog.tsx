@@ -21,7 +21,7 @@ const useStyles = makeStyles({
   member: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
 });
 
-export default function GroupAdminDialog({ listId, list, onClose, onChanged }: { listId: string; list: ContactList; onClose: () => void; onChanged: () => void }) {
+export default function GroupAdminDialog({ listId, list, onClose: close, onChanged }: { listId: string; list: ContactList; onClose: () => void; onChanged: () => void }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -87,6 +87,18 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
     } catch (e) {
       notify.error(e, t('undo.failed'));
     }
+  };
+
+  // Closed right after deleting a group: its Undo goes on in a toast.
+  const onClose = () => {
+    close();
+    if (!deleted) return;
+    const g = deleted;
+    notify.undoable(t('groups.deleted', { name: g.name }), async () => {
+      await api.restoreGroup(listId, g.id);
+      onChanged();
+      return t('undo.groupRestored', { name: g.name });
+    });
   };
 
   if (members) return <MembersDialog listId={listId} group={members} canEdit={canEdit} onBack={() => { setMembers(null); changed(); }} onClose={onClose} />;

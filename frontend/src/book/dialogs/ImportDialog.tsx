@@ -29,7 +29,7 @@ type Dup = 'skip' | 'update' | 'create';
 const FIELD_KEYS = new Set(['full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department',
   'address.street', 'address.city', 'address.postal_code', 'address.state', 'address.country', 'notes', 'groups']);
 
-export default function ImportDialog({ listId, onClose, onImported }: { listId: string; onClose: () => void; onImported: () => void }) {
+export default function ImportDialog({ listId, onClose: close, onImported }: { listId: string; onClose: () => void; onImported: () => void }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -95,6 +95,18 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
     } finally {
       setBusy(false);
     }
+  };
+
+  // Closed with a finished import not undone: the Undo stays offered in a toast for a while.
+  const onClose = () => {
+    close();
+    if (!job || !finished || undone || job.status === 'failed' || job.imported + job.updated === 0) return;
+    const jobId = job.id;
+    notify.undoable(t('import.summary', { imported: job.imported, updated: job.updated, skipped: job.skipped }), async () => {
+      const u = await api.undoImport(jobId);
+      onImported();
+      return `${t('undo.importDone')}: ${t('undo.importSummary', { trashed: u.trashed, reverted: u.reverted, skipped: u.skipped.length })}`;
+    });
   };
 
   const downloadRejected = () => {
