@@ -10,6 +10,7 @@ import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 import { selectClick, useSelectKeys, type SelectActions, type SelectProps } from './selectKeys';
 import { pageState } from '../lib/selection';
 
+const SELECTED_ROW = { backgroundColor: tokens.colorBrandBackground2 };
 const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
 
 const useStyles = makeStyles({
@@ -26,8 +27,8 @@ const useStyles = makeStyles({
   hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   actionsCell: { display: 'flex', gap: '2px', justifyContent: 'flex-end' },
   selectCol: { width: '44px' },
-  check: { width: '18px', height: '18px', margin: 0, cursor: 'pointer', accentColor: tokens.colorBrandBackground },
-  selected: { backgroundColor: tokens.colorBrandBackground2 },
+  check: { width: '18px', height: '18px', margin: 0, cursor: 'pointer', verticalAlign: 'middle', accentColor: tokens.colorBrandBackground },
+
 });
 
 /** The header checkbox: the whole page, with the mixed state when only some are selected. */
@@ -124,7 +125,9 @@ const ContactRow = memo(function ContactRow({
   const t = useT();
   return (
             <TableRow
-              className={selected ? `${s.row} ${s.selected}` : s.row}
+              className={s.row}
+              // Inline: Fluent's own row styles win over a class.
+              style={selected ? SELECTED_ROW : undefined}
               onClick={(e) => selectClick(e, c, sel) || onCommand('view', c)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' && e.target === e.currentTarget) {
