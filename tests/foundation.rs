@@ -221,3 +221,52 @@ async fn web_headers_and_spa_fallback() {
     assert_eq!(error_code(&v), "not_found");
     assert_eq!(app.http.get(format!("{}/missing.js", app.url)).send().await.unwrap().status(), 404);
 }
+
+/// Owners name a colleague who has never signed in by sign-in name (`upn:`): the rights apply
+/// from that person's first sign-in, when the name becomes their id; bad names are refused.
+#[tokio::test]
+async fn rights_given_before_a_first_sign_in_apply_at_it() {
+    let app = TestApp::start().await;
+    let a = app.as_user(ADELE).await;
+    let list = a.create_list("Crew").await;
+    let path = format!("/api/v1/lists/{list}");
+    for (body, field) in [
+        (
+            json!({"permissions": {"mode": "custom", "members": [{"oid": "upn:not-an-address", "add": true}]}}),
+            "permissions.members",
+        ),
+        (json!({"owners": ["upn:megan@contoso.example"]}), "owners"),
+        (json!({"owners": ["adele", "upn:"]}), "owners"),
+    ] {
+        let (s, v) = a.patch(&path, &body).await;
+        assert_eq!(s, 422, "{body}: {v}");
+        assert_eq!(error_fields(&v), [field], "{v}");
+    }
+    let (s, v) = a
+        .patch(
+            &path,
+            &json!({"owners": ["adele", "upn:Megan@Contoso.example"],
+                    "permissions": {"mode": "custom", "members": [{"oid": "upn:ALEX@contoso.example", "add": true, "modify": true}]}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["owners"], json!(["adele", "upn:megan@contoso.example"]), "normalised");
+    assert_eq!(v["permissions"]["members"][0]["oid"], "upn:alex@contoso.example");
+
+    // Alex signs in for the first time: the rights are his.
+    let x = app.as_user(ALEX).await;
+    let (_, l) = a.get(&path).await;
+    assert_eq!(l["permissions"]["members"], json!([{"oid": "alex", "add": true, "modify": true, "delete": false}]));
+    let (s, _) = x.post(&format!("{path}/contacts"), &json!({"full_name": "Added by Alex"})).await;
+    assert_eq!(s, 201);
+    let (s, _) = x.patch(&path, &json!({"name": "Not an owner"})).await;
+    assert_eq!(s, 403);
+    // Megan signs in: she is an owner.
+    let m = app.as_user(MEGAN).await;
+    let (s, v) = m.patch(&path, &json!({"name": "Crew 2026"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["owners"], json!(["adele", "megan"]));
+    // Someone of another organization with the same sign-in name gets nothing here.
+    let (s, _) = app.as_user(NESTOR).await.get(&path).await;
+    assert_eq!(s, 404);
+}

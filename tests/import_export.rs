@@ -85,6 +85,16 @@ async fn duplicates_follow_on_duplicate() {
         (Some(1), Some(2), Some(0)),
         "{done}"
     );
+    // The report says which rows were skipped and why.
+    let warnings: Vec<&str> = done["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "row 2 skipped: the same e-mail as an existing contact",
+            "row 3 skipped: the same name and company as an existing contact"
+        ],
+        "{done}"
+    );
     let (_, job) = upload(&c, &list, file.clone(), "text/csv", "on_duplicate=update").await;
     let done = wait_job(&c, &job).await;
     assert_eq!((done["imported"].as_u64(), done["updated"].as_u64()), (Some(0), Some(3)), "{done}");

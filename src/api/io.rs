@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 const BATCH: usize = 1000;
+/// Most warnings a job keeps (file remarks and skipped rows); `skipped` counts them all.
+const MAX_WARNINGS: usize = 100;
 
 fn attachment(bytes: Body, mime: &str, filename: &str) -> Response {
     let mut r = Response::new(bytes);
@@ -296,6 +298,13 @@ impl Run {
                     column: column_of(field),
                     message: message.clone(),
                 }));
+                // Which rows were skipped, for the report (the first ones; the count says how many).
+                for (row, why) in &out.skipped_rows {
+                    if r.warnings.len() >= MAX_WARNINGS {
+                        break;
+                    }
+                    r.warnings.push(format!("row {row} skipped: {why}"));
+                }
                 store::put_job_in(txn, &mut r, &errors)?;
                 next = Some(r);
                 Ok(())

@@ -112,7 +112,14 @@ pub async fn login(State(state): State<AppState>, SignIn(p): SignIn) -> ApiResul
     let store = state.registry.open_or_create(&sign_in).await?;
     let p = sign_in.0;
     let stored = profile.clone();
-    blocking(move || Ok(store.put_profile(&stored)?)).await?;
+    let (now, by) = (state.clock.now(), p.actor().display);
+    blocking(move || {
+        store.put_profile(&stored)?;
+        // Lists that named this person by sign-in name before their first sign-in now name them.
+        store.resolve_pending(&stored.upn, &crate::model::UserId(stored.oid.clone()), &by, now)?;
+        Ok(())
+    })
+    .await?;
     state.profiles.put(p.org(), profile.clone());
     Ok(axum::Json(Session { user: profile, org: OrgRef { id: p.org().to_string() } }))
 }

@@ -104,6 +104,17 @@ fn needs_quote(s: &str) -> bool {
     }
 }
 
+/// An international phone number and nothing else ("+33 6 15 88 26 17", "+1 (555) 010-0199"):
+/// digits, spaces and `()-./` after the `+`. It cannot call a function, so the export leaves it
+/// as it is: Outlook and Google import the apostrophe of a neutralised cell as part of the number.
+/// (Excel users get the xlsx export, where every cell is text.)
+fn is_plain_phone(s: &str) -> bool {
+    s.strip_prefix('+').is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '.' | '/'))
+    })
+}
+
 /// Undo the export's neutralisation (see the module doc).
 pub(super) fn unquote(s: &str) -> &str {
     match s.strip_prefix('\'') {
@@ -240,7 +251,7 @@ pub fn write_csv_delimited(
     for c in contacts {
         let cells = contact_cells(&c, group_name);
         for cell in &cells {
-            if needs_quote(cell) {
+            if needs_quote(cell) && !is_plain_phone(cell) {
                 buf.clear();
                 buf.push('\'');
                 buf.push_str(cell);

@@ -305,10 +305,29 @@ pub fn parse(format: Format, bytes: &[u8], max_rows: usize) -> Result<Parsed, Im
 /// Parse an upload. Fails as a whole only when the file is unreadable, hostile or too big;
 /// unreadable single rows are reported in `Parsed::errors`.
 pub fn parse_with(format: Format, bytes: &[u8], limits: &ImportLimits) -> Result<Parsed, ImportError> {
-    match format {
+    let mut parsed = match format {
         Format::Xlsx => xlsx::parse(bytes, limits),
         Format::Csv => csv::parse(bytes, limits),
         Format::Vcard => vcard::parse(bytes, limits),
+    }?;
+    parsed.drop_template_example();
+    Ok(parsed)
+}
+
+impl Parsed {
+    /// The template's example person (left in by someone who filled the template below it) is
+    /// not imported; the report says which row was left out.
+    fn drop_template_example(&mut self) {
+        let (name, email) = xlsx::EXAMPLE_PERSON;
+        let is_example = |r: &ParsedRow| {
+            r.input.full_name.as_deref().map(str::trim) == Some(name)
+                && r.input.email.as_deref().map(str::trim) == Some(email)
+        };
+        let Some(pos) = self.rows.iter().position(is_example) else { return };
+        let row = self.rows.remove(pos).row;
+        self.warnings.push(format!(
+            "row {row} is the template's example ({name}) and was not imported; delete it from the file to silence this"
+        ));
     }
 }
 

@@ -224,3 +224,19 @@ fn csv_row_numbers_follow_the_sheet() {
     assert_eq!(p.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [3, 5]);
     assert_eq!(p.rows[0].input.notes.as_deref(), Some("two\r\nlines"));
 }
+
+/// A filled-in template whose example row was left in: the example is not imported, and the
+/// report names its row; the same person typed into a CSV is also recognised.
+#[test]
+fn the_templates_example_row_is_not_imported() {
+    let p = parse(Format::Xlsx, &template_xlsx(), 1000).unwrap();
+    assert!(p.rows.is_empty(), "{:?}", p.rows);
+    assert!(p.warnings.iter().any(|w| w.contains("row 2 is the template's example")), "{:?}", p.warnings);
+    let csv = "Full Name,Email\nAnn Lee,ann@example.com\nClément Dupont,clement.dupont@example.com\n";
+    let p = parse(Format::Csv, csv.as_bytes(), 1000).unwrap();
+    assert_eq!(p.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2]);
+    assert!(p.warnings.iter().any(|w| w.contains("row 3 is the template's example")));
+    // Someone else called Clément Dupont is imported.
+    let csv = "Full Name,Email\nClément Dupont,clement@dupont.example\n";
+    assert_eq!(parse(Format::Csv, csv.as_bytes(), 1000).unwrap().rows.len(), 1);
+}

@@ -140,6 +140,17 @@ fn csv_round_trip() {
     assert!(text.contains("\n'=1+1 2,"), "{}", &text[..300]);
     assert!(!text.contains(",=") && !text.contains(",\"=") && !text.contains("\n=") && !text.contains(",@"));
     check(Format::Csv, &out, &cs, 2);
+    // International phone numbers are left as they are (Outlook and Google keep an apostrophe).
+    let mut phone = contacts(1);
+    phone[0].fields.mobile = "+33 6 15 88 26 17".into();
+    phone[0].fields.phone = "+1 (555) 010-0199".into();
+    phone[0].fields.job_title = "+cmd|' /C calc'!A0".into();
+    let mut out = Vec::new();
+    write_csv(&mut out, &mut phone.clone().into_iter(), &lookup()).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains(",+33 6 15 88 26 17,") && text.contains(",+1 (555) 010-0199,"), "{text}");
+    assert!(text.contains("'+cmd|"), "a formula that looks like a phone's start is still neutralised: {text}");
+    check(Format::Csv, &out, &phone, 2);
     // The ';' variant (Excel in French or German) is detected and reads back the same.
     let mut semi = Vec::new();
     write_csv_delimited(&mut semi, b';', &mut cs.clone().into_iter(), &lookup()).unwrap();

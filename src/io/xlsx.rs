@@ -276,6 +276,9 @@ fn push_date(serial: f64, is_1904: bool, out: &mut String) {
     }
 }
 
+/// The example row's person, recognised (and left out) when a filled template is imported.
+pub(super) const EXAMPLE_PERSON: (&str, &str) = (EXAMPLE[0], EXAMPLE[2]);
+
 const EXAMPLE: [&str; 18] = [
     "Clément Dupont",
     "Sales Manager",

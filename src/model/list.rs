@@ -157,11 +157,43 @@ pub fn validate_visible_fields(v: &[String], errs: &mut FieldErrors) {
     }
 }
 
-pub fn validate_permissions(p: &Permissions, errs: &mut FieldErrors) {
+/// A person named before they ever signed in: `upn:` + their sign-in name (e-mail form), in place
+/// of an object id in `owners` and `permissions.members`. At their first sign-in it becomes their
+/// object id (`OrgStore::resolve_pending`).
+pub const PENDING_PREFIX: &str = "upn:";
+
+/// The pending id for a sign-in name, lowercased, or None when it is not an e-mail-like name.
+pub fn pending_id(upn: &str) -> Option<UserId> {
+    let u = upn.trim().to_lowercase();
+    (super::validate::is_email(&u) && u.len() <= 120).then(|| UserId(format!("{PENDING_PREFIX}{u}")))
+}
+
+/// A user id as owners and members take it: an object id, or `upn:name@domain` (normalised).
+pub fn normalize_member_id(id: &mut UserId) -> bool {
+    if id.0.is_empty() || id.0.len() > 128 {
+        return false;
+    }
+    match id.0.strip_prefix(PENDING_PREFIX) {
+        None => true,
+        Some(upn) => match pending_id(upn) {
+            Some(p) => {
+                *id = p;
+                true
+            }
+            None => false,
+        },
+    }
+}
+
+pub fn validate_permissions(p: &mut Permissions, errs: &mut FieldErrors) {
     if p.members.len() > 10_000 {
         errs.insert("permissions.members".into(), "has more than 10000 entries".into());
     }
-    if p.members.iter().any(|m| m.oid.0.is_empty() || m.oid.0.len() > 128) {
-        errs.insert("permissions.members".into(), "every member needs an oid of 1 to 128 characters".into());
+    if !p.members.iter_mut().all(|m| normalize_member_id(&mut m.oid)) {
+        errs.insert(
+            "permissions.members".into(),
+            "every member needs an oid of 1 to 128 characters, or upn:name@domain for someone who has not signed in yet"
+                .into(),
+        );
     }
 }

@@ -14,7 +14,8 @@ pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, C
 pub use ids::{ContactId, GroupId, KeyId, ListId, OrgId, UserId};
 pub use list::{
     Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, MemberPermission, NewList,
-    PermissionMode, Permissions, validate_permissions, validate_visible_fields,
+    PENDING_PREFIX, PermissionMode, Permissions, normalize_member_id, pending_id, validate_permissions,
+    validate_visible_fields,
 };
 pub use names::{
     HIDDEN_CHARS_MESSAGE, MAX_NAME_LEN, MAX_TEAMS_ID_LEN, check_name, is_hidden_or_bidi, name_problem,

@@ -48,6 +48,8 @@ pub struct ImportOutcome {
     pub errors: Vec<(usize, String, String)>,
     /// Rows refused by the batch (row number, reason), e.g. a new group over the list's limit.
     pub refused: Vec<(usize, String)>,
+    /// Rows skipped as duplicates (row number, why), so the report can say which.
+    pub skipped_rows: Vec<(usize, &'static str)>,
 }
 
 pub(crate) fn contact_key(list: ListId, id: ContactId) -> (u128, u128) {
@@ -435,7 +437,15 @@ impl OrgStore {
                 let dup =
                     if policy == DuplicatePolicy::Create { None } else { keys.get(&lookup_key(&fields)).copied() };
                 match (dup, policy) {
-                    (Some(_), DuplicatePolicy::Skip) => out.skipped += 1,
+                    (Some(_), DuplicatePolicy::Skip) => {
+                        out.skipped += 1;
+                        let why = if fields.email.is_empty() {
+                            "the same name and company as an existing contact"
+                        } else {
+                            "the same e-mail as an existing contact"
+                        };
+                        out.skipped_rows.push((row.row, why));
+                    }
                     (Some(id), _) => {
                         rights.require(Need::Modify)?;
                         let Some(old) =

@@ -30,7 +30,7 @@ impl OrgStore {
         if let Some(v) = &new.visible_fields {
             validate_visible_fields(v, &mut errs);
         }
-        if let Some(p) = &new.permissions {
+        if let Some(p) = &mut new.permissions {
             validate_permissions(p, &mut errs);
         }
         if !errs.is_empty() {
@@ -95,17 +95,22 @@ impl OrgStore {
                 validate_visible_fields(&v, &mut errs);
                 list.visible_fields = v;
             }
-            if let Some(p) = patch.permissions {
-                validate_permissions(&p, &mut errs);
+            if let Some(mut p) = patch.permissions {
+                validate_permissions(&mut p, &mut errs);
                 list.permissions = p;
             }
             if let Some(mut owners) = patch.owners {
+                let ids_ok = owners.iter_mut().all(crate::model::normalize_member_id);
                 owners.sort();
                 owners.dedup();
-                if owners.is_empty() {
-                    errs.insert("owners".into(), "a list needs at least one owner".into());
-                } else if owners.len() > 1000 || owners.iter().any(|o| o.0.is_empty() || o.0.len() > 128) {
-                    errs.insert("owners".into(), "owners must be 1 to 1000 user ids".into());
+                if owners.is_empty() || owners.iter().all(|o| o.0.starts_with(crate::model::PENDING_PREFIX)) {
+                    errs.insert("owners".into(), "a list needs at least one owner who has signed in".into());
+                } else if owners.len() > 1000 || !ids_ok {
+                    errs.insert(
+                        "owners".into(),
+                        "owners must be 1 to 1000 user ids (or upn:name@domain for someone who has not signed in yet)"
+                            .into(),
+                    );
                 }
                 list.owners = owners;
             }
@@ -159,5 +164,65 @@ impl OrgStore {
         super::log::forget_list(txn, id)?;
         super::trash::forget_list(txn, id)?;
         Ok(())
+    }
+}
+
+impl OrgStore {
+    /// At a sign-in: the lists that named this person by sign-in name before they ever signed in
+    /// (`upn:...` in owners or members) now name them by their object id. Rights given to both
+    /// are combined. Returns how many lists changed (most sign-ins change none and write nothing).
+    pub fn resolve_pending(
+        &self,
+        upn: &str,
+        oid: &crate::model::UserId,
+        by: &crate::model::UserRef,
+        now: Timestamp,
+    ) -> StoreResult<usize> {
+        let Some(pending) = crate::model::pending_id(upn) else { return Ok(0) };
+        let names =
+            |l: &ContactList| l.owners.contains(&pending) || l.permissions.members.iter().any(|m| m.oid == pending);
+        if !self.lists()?.iter().any(names) {
+            return Ok(0);
+        }
+        let _w = self.write_lock.lock();
+        let txn = self.db.begin_write()?;
+        let mut changed = Vec::new();
+        {
+            let mut t = txn.open_table(LISTS)?;
+            let mut all = Vec::new();
+            for row in t.iter()? {
+                all.push(decode::<ContactList>(row?.1.value())?);
+            }
+            for mut l in all.into_iter().filter(|l| names(l)) {
+                if l.owners.contains(&pending) {
+                    l.owners.retain(|o| *o != pending);
+                    if !l.owners.contains(oid) {
+                        l.owners.push(oid.clone());
+                        l.owners.sort();
+                    }
+                }
+                let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut l.permissions.members)
+                    .into_iter()
+                    .partition(|m| m.oid == pending || m.oid == *oid);
+                l.permissions.members = rest;
+                if !mine.is_empty() {
+                    l.permissions.members.push(crate::model::MemberPermission {
+                        oid: oid.clone(),
+                        add: mine.iter().any(|m| m.add),
+                        modify: mine.iter().any(|m| m.modify),
+                        delete: mine.iter().any(|m| m.delete),
+                    });
+                }
+                t.insert(l.id.as_u128(), encode(&l).as_slice())?;
+                changed.push((l.id, l.name.clone()));
+            }
+        }
+        let mut log = LogWriter::open(&txn, now, by)?;
+        for (id, name) in &changed {
+            log.change(*id, ChangeKind::ListUpdated, id.as_u128(), name)?;
+        }
+        let appended = log.finish()?;
+        self.commit(txn, appended)?;
+        Ok(changed.len())
     }
 }

@@ -5,8 +5,8 @@ use super::contacts::contact_key;
 use super::log::{ChangeKind, HistoryAction, LogWriter};
 use super::records::StoredContact;
 use super::{Actor, CONTACTS, Need, OrgStore, Rights, StoreError, StoreResult, decode, encode};
-use redb::ReadableTable;
 use crate::model::{Contact, ContactFields, ContactId, FieldErrors, ListId, Timestamp};
+use redb::ReadableTable;
 use std::collections::BTreeMap;
 
 /// The fields a merge may take from one contact or another (`fields` of the request).
