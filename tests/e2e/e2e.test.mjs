@@ -222,7 +222,7 @@ describe('contactpro web app', { concurrency: false }, () => {
     await page.locator('[data-mode="card"]').click();
   });
 
-  step('shows the conflict dialog when two people edit the same contact', async () => {
+  step('asks about the field two people changed at the same time (issue 13: only that field)', async () => {
     // B: another person of the same organization (tenant) as A.
     B = await signIn(personas.find((p) => p.tid === personas[0].tid && p.oid !== personas[0].oid), new URL(listUrl).pathname);
     const open = async (page) => {
@@ -243,7 +243,9 @@ describe('contactpro web app', { concurrency: false }, () => {
     await conflict.getByText('Logistics director').waitFor();
     await shot(B.page, '08-conflict');
     axeReport.conflict = await axe(B.page);
-    await conflict.getByRole('button', { name: 'Overwrite with mine' }).click();
+    // Keep mine (the default choice) and save.
+    await conflict.getByRole('radio', { name: /^Yours:/ }).check();
+    await conflict.getByRole('button', { name: 'Save' }).click();
     await B.page.getByRole('dialog').waitFor({ state: 'detached' });
     const r = await apiCall(A.page, 'GET', `/api/v1/lists/${listId}/contacts?q=clement`);
     assert.equal(r.json.items[0].job_title, 'Supply chain manager');

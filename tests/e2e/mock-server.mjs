@@ -23,6 +23,15 @@ const contacts = new Map(); // listId -> Map
 const groups = new Map(); // listId -> Map
 const keys = new Map(); // listId -> Map
 const jobs = new Map();
+// Issue 13: change log, SSE streams, trash, history, deleted groups and lists, import undo records.
+const changeLog = new Map(); // listId -> [change]
+const streams = new Map(); // listId -> Set(res)
+const trash = new Map(); // listId -> Map(contactId -> {contact, deleted_at, deleted_by})
+const history = new Map(); // contactId -> [{version, at, by, action, changes, snapshot}]
+const deletedGroups = new Map(); // listId -> Map(groupId -> {group, members})
+const deletedLists = new Map(); // listId -> {list, deleted_at, deleted_by}
+const jobUndo = new Map(); // jobId -> {listId, created: [id], updated: [{id, version}], undone}
+let seqCounter = 0;
 const now = () => new Date().toISOString();
 const uuid = () => crypto.randomUUID();
 
@@ -70,6 +79,25 @@ function validate(f) {
   for (const k of ['website', 'linkedin', 'facebook', 'x']) if (f[k] && !/^https?:\/\/[^\s/]+/i.test(f[k])) e[k] = 'must be an http:// or https:// address';
   for (const k of ['mobile', 'phone']) if (f[k] && !/^[0-9+\-(). /#*,;xXpPwWextEXT]*$/.test(f[k])) e[k] = 'may contain only digits, spaces and + - ( ) . / # * , ;';
   return e;
+}
+function record(listId, kind, id, name, by) {
+  const c = { seq: ++seqCounter, kind, id, name, at: now(), by };
+  if (!changeLog.has(listId)) changeLog.set(listId, []);
+  changeLog.get(listId).push(c);
+  for (const res of streams.get(listId) ?? []) res.write(`event: change\nid: ${c.seq}\ndata: ${JSON.stringify(c)}\n\n`);
+  return c;
+}
+const FIELDS13 = ['full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department', 'address', 'notes', 'groups'];
+const snapshot = (c) => JSON.parse(JSON.stringify(Object.fromEntries(FIELDS13.map((k) => [k, c[k]]))));
+/** Appends a history entry with the field-level differences from the previous snapshot. */
+function remember(c, action, by) {
+  if (!history.has(c.id)) history.set(c.id, []);
+  const h = history.get(c.id);
+  const prev = h.length ? h[h.length - 1].snapshot : Object.fromEntries(FIELDS13.map((k) => [k, k === 'groups' ? [] : k === 'address' ? blank().address : '']));
+  const snap = snapshot(c);
+  const changes = {};
+  for (const k of FIELDS13) if (JSON.stringify(prev[k]) !== JSON.stringify(snap[k])) changes[k] = { from: prev[k], to: snap[k] };
+  h.push({ version: c.version, at: now(), by, action, changes, snapshot: snap });
 }
 function blank() {
   return { full_name: '', job_title: '', email: '', mobile: '', phone: '', website: '', linkedin: '', facebook: '', x: '', company: '', department: '', address: { street: '', city: '', postal_code: '', state: '', country: '' }, notes: '', groups: [] };
@@ -145,10 +173,18 @@ function runImport(job, list, user, text, onDup) {
       }
       const dup = onDup === 'create' ? null : [...cmap.values()].find((c) => (f.email && fold(c.email) === fold(f.email)) || (fold(c.full_name) === fold(f.full_name) && fold(c.company) === fold(f.company)));
       if (dup && onDup === 'skip') job.skipped++;
-      else if (dup && onDup === 'update') Object.assign(dup, f, { version: dup.version + 1, updated_at: now(), updated_by: user }), job.updated++;
-      else {
+      else if (dup && onDup === 'update') {
+        jobUndo.get(job.id).updated.push({ id: dup.id, version: dup.version });
+        Object.assign(dup, f, { version: dup.version + 1, updated_at: now(), updated_by: user });
+        remember(dup, 'imported', user);
+        record(list.id, 'contact.updated', dup.id, dup.full_name, user);
+        job.updated++;
+      } else {
         const c = { id: uuid(), ...f, created_at: now(), created_by: user, updated_at: now(), updated_by: user, version: 1 };
         cmap.set(c.id, c);
+        remember(c, 'imported', user);
+        record(list.id, 'contact.created', c.id, c.full_name, user);
+        jobUndo.get(job.id).created.push(c.id);
         job.imported++;
       }
       job.processed++;
@@ -192,6 +228,49 @@ async function api(req, res, url) {
   }
   const jm = /^\/api\/v1\/jobs\/([^/]+)$/.exec(p);
   if (jm) return jobs.has(jm[1]) ? send(res, 200, jobs.get(jm[1])) : err(res, 404, 'not_found', 'No such job');
+  const ju = /^\/api\/v1\/jobs\/([^/]+)\/undo$/.exec(p);
+  if (ju && m === 'POST') {
+    const job = jobs.get(ju[1]);
+    const u = jobUndo.get(ju[1]);
+    if (!job || !u) return err(res, 404, 'not_found', 'No such job');
+    if (job.status === 'queued' || job.status === 'running') return err(res, 409, 'job_running', 'The import is still running');
+    if (u.undone) return err(res, 409, 'already_undone', 'This import was already undone');
+    u.undone = true;
+    const by = { id: me.oid, name: me.name };
+    const cm = contacts.get(u.listId);
+    const out = { trashed: 0, reverted: 0, skipped: [] };
+    for (const id of u.created) {
+      const c = cm.get(id);
+      if (!c) continue;
+      if (c.version !== 1) { out.skipped.push({ id, full_name: c.full_name, reason: 'changed since the import' }); continue; }
+      cm.delete(id);
+      trash.get(u.listId).set(id, { contact: c, deleted_at: now(), deleted_by: by });
+      record(u.listId, 'contact.deleted', id, c.full_name, by);
+      out.trashed++;
+    }
+    for (const { id, version } of u.updated) {
+      const c = cm.get(id);
+      if (!c) continue;
+      if (c.version !== version + 1) { out.skipped.push({ id, full_name: c.full_name, reason: 'changed since the import' }); continue; }
+      const old = history.get(id).find((h) => h.version === version);
+      Object.assign(c, JSON.parse(JSON.stringify(old.snapshot)), { version: c.version + 1, updated_at: now(), updated_by: by });
+      remember(c, 'updated', by);
+      record(u.listId, 'contact.updated', id, c.full_name, by);
+      out.reverted++;
+    }
+    return send(res, 200, out);
+  }
+  if (p === '/api/v1/lists/trash') {
+    return send(res, 200, { items: [...deletedLists.values()].filter((d) => d.list.owners.includes(me.oid)).map((d) => ({ id: d.list.id, name: d.list.name, deleted_at: d.deleted_at, deleted_by: d.deleted_by, contact_count: contacts.get(d.list.id).size })) });
+  }
+  const lr = /^\/api\/v1\/lists\/([^/]+)\/restore$/.exec(p);
+  if (lr && m === 'POST' && deletedLists.has(lr[1])) {
+    const d = deletedLists.get(lr[1]);
+    if (!d.list.owners.includes(me.oid)) return err(res, 403, 'forbidden', 'Owners only');
+    deletedLists.delete(lr[1]);
+    lists.set(d.list.id, d.list);
+    return send(res, 200, listView(d.list, me.oid));
+  }
   if (p === '/api/v1/lists') {
     if (m === 'GET') return send(res, 200, { items: [...lists.values()].map((l) => listView(l, me.oid)) });
     if (m === 'POST') {
@@ -202,6 +281,8 @@ async function api(req, res, url) {
       contacts.set(l.id, new Map());
       groups.set(l.id, new Map());
       keys.set(l.id, new Map());
+      trash.set(l.id, new Map());
+      deletedGroups.set(l.id, new Map());
       return send(res, 201, listView(l, me.oid));
     }
   }
@@ -221,7 +302,10 @@ async function api(req, res, url) {
       for (const k of ['name', 'display_mode', 'visible_fields', 'owners', 'permissions', 'channel', 'team']) if (k in b) list[k] = k === 'permissions' ? { members: [], ...b[k] } : b[k];
       return send(res, 200, listView(list, me.oid));
     }
-    if (m === 'DELETE') return lists.delete(list.id), send(res, 204);
+    if (m === 'DELETE') {
+      deletedLists.set(list.id, { list, deleted_at: now(), deleted_by: user });
+      return lists.delete(list.id), send(res, 204);
+    }
   }
   if (rest === '/about') return send(res, 200, { version: '0.1.0-mock', id: list.id, created_by: list.created_by });
   if (rest === '/contacts' && m === 'GET') {
@@ -252,6 +336,8 @@ async function api(req, res, url) {
     if (Object.keys(e).length) return err(res, 422, 'validation', 'Some fields are not valid', { fields: e });
     const c = { id: uuid(), ...f, created_at: now(), created_by: user, updated_at: now(), updated_by: user, version: 1 };
     cmap.set(c.id, c);
+    remember(c, 'created', user);
+    record(list.id, 'contact.created', c.id, c.full_name, user);
     return send(res, 201, c, { ETag: `"${c.version}"` });
   }
   const cm = /^\/contacts\/([^/]+)$/.exec(rest);
@@ -263,14 +349,82 @@ async function api(req, res, url) {
     if (!need) return err(res, 403, 'forbidden', 'You may not change contacts of this list');
     const im = req.headers['if-match'];
     if (im && im !== `"${c.version}"`) return err(res, 412, 'version_mismatch', 'The contact was changed by someone else', { current: c });
-    if (m === 'DELETE') return cmap.delete(c.id), send(res, 204);
+    if (m === 'DELETE') {
+      cmap.delete(c.id);
+      trash.get(list.id).set(c.id, { contact: c, deleted_at: now(), deleted_by: user });
+      remember({ ...c, version: c.version + 1 }, 'deleted', user);
+      record(list.id, 'contact.deleted', c.id, c.full_name, user);
+      return send(res, 204);
+    }
     const b = await json(req);
     const f = m === 'PUT' ? { ...blank(), ...b, address: { ...blank().address, ...(b.address ?? {}) } } : { ...c, ...b, address: { ...c.address, ...(b.address ?? {}) } };
     const e = validate(f);
     if (Object.keys(e).length) return err(res, 422, 'validation', 'Some fields are not valid', { fields: e });
     for (const k of EDITABLE) c[k] = f[k];
     Object.assign(c, { version: c.version + 1, updated_at: now(), updated_by: user });
+    remember(c, 'updated', user);
+    record(list.id, 'contact.updated', c.id, c.full_name, user);
     return send(res, 200, c, { ETag: `"${c.version}"` });
+  }
+  const hm = /^\/contacts\/([^/]+)\/(history|revert)$/.exec(rest);
+  if (hm) {
+    const h = history.get(hm[1]);
+    if (!h) return err(res, 404, 'not_found', 'No such contact');
+    if (hm[2] === 'history') return send(res, 200, { items: [...h].reverse().map(({ snapshot: _s, ...x }) => x) });
+    if (!r.modify) return err(res, 403, 'forbidden', 'Not allowed');
+    const c = cmap.get(hm[1]);
+    if (!c) return err(res, 404, 'not_found', 'No such contact');
+    const im = req.headers['if-match'];
+    if (im && im !== `"${c.version}"`) return err(res, 412, 'version_mismatch', 'The contact was changed by someone else', { current: c });
+    const b = await json(req);
+    const old = h.find((x) => x.version === b.version);
+    if (!old) return err(res, 404, 'not_found', 'No such version');
+    const snap = JSON.parse(JSON.stringify(old.snapshot));
+    snap.groups = snap.groups.filter((g) => gmap.has(g));
+    Object.assign(c, snap, { version: c.version + 1, updated_at: now(), updated_by: user });
+    remember(c, 'updated', user);
+    record(list.id, 'contact.updated', c.id, c.full_name, user);
+    return send(res, 200, c, { ETag: `"${c.version}"` });
+  }
+  if (rest === '/trash' && m === 'GET') {
+    if (!r.delete && !r.owner) return err(res, 403, 'forbidden', 'Not allowed');
+    const items = [...trash.get(list.id).values()].sort((a, b) => b.deleted_at.localeCompare(a.deleted_at)).map((t) => ({ id: t.contact.id, full_name: t.contact.full_name, deleted_at: t.deleted_at, deleted_by: t.deleted_by }));
+    return send(res, 200, { items, total: items.length });
+  }
+  const tm = /^\/trash\/([^/]+)(\/restore)?$/.exec(rest);
+  if (tm) {
+    const t = trash.get(list.id).get(tm[1]);
+    if (!t) return err(res, 404, 'not_found', 'Not in the trash');
+    if (tm[2] && m === 'POST') {
+      if (!r.delete) return err(res, 403, 'forbidden', 'Not allowed');
+      trash.get(list.id).delete(tm[1]);
+      const c = t.contact;
+      c.groups = c.groups.filter((g) => gmap.has(g));
+      Object.assign(c, { version: c.version + 2, updated_at: now(), updated_by: user });
+      cmap.set(c.id, c);
+      remember(c, 'restored', user);
+      record(list.id, 'contact.restored', c.id, c.full_name, user);
+      return send(res, 200, c);
+    }
+    if (!tm[2] && m === 'DELETE') {
+      if (!r.owner) return err(res, 403, 'forbidden', 'Owners only');
+      trash.get(list.id).delete(tm[1]);
+      return send(res, 204);
+    }
+  }
+  if (rest === '/events' && m === 'GET') {
+    const last = Number(req.headers['last-event-id'] ?? url.searchParams.get('since') ?? NaN);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    res.write(': hello\n\n');
+    if (Number.isFinite(last)) for (const c of changeLog.get(list.id) ?? []) if (c.seq > last) res.write(`event: change\nid: ${c.seq}\ndata: ${JSON.stringify(c)}\n\n`);
+    if (!streams.has(list.id)) streams.set(list.id, new Set());
+    streams.get(list.id).add(res);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15000);
+    req.on('close', () => {
+      clearInterval(ping);
+      streams.get(list.id).delete(res);
+    });
+    return;
   }
   const count = (gid) => [...cmap.values()].filter((c) => c.groups.includes(gid)).length;
   if (rest === '/groups') {
@@ -283,6 +437,17 @@ async function api(req, res, url) {
     gmap.set(g.id, g);
     return send(res, 201, { ...g, member_count: 0 });
   }
+  const gr = /^\/groups\/([^/]+)\/restore$/.exec(rest);
+  if (gr && m === 'POST') {
+    const d = deletedGroups.get(list.id).get(gr[1]);
+    if (!d) return err(res, 404, 'not_found', 'Not restorable');
+    if (!r.delete) return err(res, 403, 'forbidden', 'Not allowed');
+    deletedGroups.get(list.id).delete(gr[1]);
+    gmap.set(d.group.id, d.group);
+    for (const id of d.members) { const c = cmap.get(id); if (c && !c.groups.includes(d.group.id)) c.groups.push(d.group.id), c.version++; }
+    record(list.id, 'group.created', d.group.id, d.group.name, user);
+    return send(res, 200, { ...d.group, member_count: count(d.group.id) });
+  }
   const gm = /^\/groups\/([^/]+)$/.exec(rest);
   if (gm) {
     const g = gmap.get(gm[1]);
@@ -290,13 +455,16 @@ async function api(req, res, url) {
     if (m === 'GET') return send(res, 200, { ...g, member_count: count(g.id) });
     if (!(m === 'DELETE' ? r.delete : r.modify)) return err(res, 403, 'forbidden', 'Not allowed');
     if (m === 'DELETE') {
+      const members = [...cmap.values()].filter((c) => c.groups.includes(g.id)).map((c) => c.id);
+      deletedGroups.get(list.id).set(g.id, { group: g, members });
       for (const c of cmap.values()) c.groups = c.groups.filter((x) => x !== g.id);
+      record(list.id, 'group.deleted', g.id, g.name, user);
       return gmap.delete(g.id), send(res, 204);
     }
     const b = await json(req);
     if (b.name) g.name = b.name.trim();
-    for (const id of b.add_members ?? []) { const c = cmap.get(id); if (c && !c.groups.includes(g.id)) c.groups.push(g.id), c.version++; }
-    for (const id of b.remove_members ?? []) { const c = cmap.get(id); if (c) c.groups = c.groups.filter((x) => x !== g.id), c.version++; }
+    for (const id of b.add_members ?? []) { const c = cmap.get(id); if (c && !c.groups.includes(g.id)) c.groups.push(g.id), c.version++, remember(c, 'updated', user), record(list.id, 'contact.updated', c.id, c.full_name, user); }
+    for (const id of b.remove_members ?? []) { const c = cmap.get(id); if (c && c.groups.includes(g.id)) c.groups = c.groups.filter((x) => x !== g.id), c.version++, remember(c, 'updated', user), record(list.id, 'contact.updated', c.id, c.full_name, user); }
     return send(res, 200, { ...g, member_count: count(g.id) });
   }
   if (rest === '/import/template.xlsx') return send(res, 200, HEADERS.join(',') + '\r\n', { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="contacts-template.csv"' });
@@ -305,6 +473,7 @@ async function api(req, res, url) {
     const text = (await body(req)).toString('utf8');
     const job = { id: uuid(), kind: 'import', status: 'queued', total: 0, processed: 0, imported: 0, updated: 0, skipped: 0, errors: [], warnings: [], message: null };
     jobs.set(job.id, job);
+    jobUndo.set(job.id, { listId: list.id, created: [], updated: [], undone: false });
     runImport(job, list, user, text, url.searchParams.get('on_duplicate') ?? 'skip');
     return send(res, 202, job);
   }

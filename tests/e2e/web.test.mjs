@@ -642,7 +642,7 @@ describe('the web app on every screen', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('menuitem', { name: 'Delete list' }).click();
     dlg = page.getByRole('alertdialog');
-    await dlg.getByText('This cannot be undone.', { exact: false }).waitFor();
+    await dlg.getByText('Its owners can restore it for a while', { exact: false }).waitFor();
     const del = dlg.getByRole('button', { name: 'Delete for everybody' });
     assert.equal(await del.isDisabled(), true);
     await dlg.getByLabel('List name').fill('Renamed');

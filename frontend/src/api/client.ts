@@ -1,8 +1,8 @@
 import { getToken, clearSession } from '../auth';
 import { RETRYABLE_503, retryDelayMs, setServiceStatus, sleep, startOfflineProbe } from './status';
 import type {
-  About, ApiKey, Contact, ContactFields, ContactList, ContactPage, Group, Info, Items, Job,
-  LoginResponse, Persona, TokenResponse, User,
+  About, ApiKey, Contact, ContactFields, ContactList, ContactPage, Group, HistoryEntry, ImportUndo, Info, Items, Job,
+  LoginResponse, Persona, TokenResponse, TrashedContact, TrashedList, User,
 } from './types';
 
 /** An error answered by the server: `{"error":{"code","message","fields"}}`. */
@@ -175,6 +175,26 @@ export const api = {
   patchGroup: (id: string, gid: string, body: { name?: string; add_members?: string[]; remove_members?: string[] }) =>
     request<Group>(`${L(id)}/groups/${enc(gid)}`, { method: 'PATCH', body }),
   deleteGroup: (id: string, gid: string) => request<void>(`${L(id)}/groups/${enc(gid)}`, { method: 'DELETE' }),
+  restoreGroup: (id: string, gid: string) => request<Group>(`${L(id)}/groups/${enc(gid)}/restore`, { method: 'POST' }),
+
+  // Trash, history and undo (issue 13).
+  trash: (id: string) => request<Items<TrashedContact> & { total: number }>(`${L(id)}/trash`),
+  restoreContact: (id: string, cid: string) => request<Contact>(`${L(id)}/trash/${enc(cid)}/restore`, { method: 'POST' }),
+  purgeContact: (id: string, cid: string) => request<void>(`${L(id)}/trash/${enc(cid)}`, { method: 'DELETE' }),
+  history: (id: string, cid: string) => request<Items<HistoryEntry>>(`${L(id)}/contacts/${enc(cid)}/history`),
+  revertContact: (id: string, cid: string, version: number, ifMatch?: number) =>
+    request<Contact>(`${L(id)}/contacts/${enc(cid)}/revert`, {
+      method: 'POST', body: { version }, headers: ifMatch !== undefined ? { 'If-Match': `"${ifMatch}"` } : undefined,
+    }),
+  listTrash: () => request<Items<TrashedList>>('/api/v1/lists/trash'),
+  restoreList: (id: string) => request<ContactList>(`${L(id)}/restore`, { method: 'POST' }),
+  undoImport: (jobId: string) => request<ImportUndo>(`/api/v1/jobs/${enc(jobId)}/undo`, { method: 'POST' }),
+  /** The list's live change feed (Server-Sent Events); read with lib/sse. */
+  events: (id: string, lastEventId: number | null, signal: AbortSignal) =>
+    rawRequest(`${L(id)}/events`, {
+      signal,
+      headers: { Accept: 'text/event-stream', ...(lastEventId !== null ? { 'Last-Event-ID': String(lastEventId) } : {}) },
+    }),
 
   templateUrl: (id: string) => `${L(id)}/import/template.xlsx`,
   startImport: (id: string, file: Blob, contentType: string, onDuplicate: string) =>

@@ -216,3 +216,51 @@ export function editableFields(c: Partial<Contact>): ContactFields {
     groups: [...(c.groups ?? [])],
   };
 }
+
+// Issue 13: change log, trash, history, undo (see notes/contract13 and DESIGN.md).
+export type ChangeKind =
+  | 'contact.created' | 'contact.updated' | 'contact.deleted' | 'contact.restored'
+  | 'group.created' | 'group.updated' | 'group.deleted' | 'list.updated';
+
+export interface Change {
+  seq: number;
+  kind: ChangeKind;
+  /** The contact's, group's or list's id. */
+  id: string;
+  /** Display name of the changed thing at that moment. */
+  name?: string;
+  at: string;
+  by: Ref;
+}
+
+export interface TrashedContact {
+  id: string;
+  full_name: string;
+  deleted_at: string;
+  deleted_by: Ref;
+}
+
+export interface TrashedList {
+  id: string;
+  name: string;
+  deleted_at: string;
+  deleted_by: Ref;
+  contact_count: number;
+}
+
+export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored' | 'imported' | 'merged';
+export type HistoryValue = string | string[] | Record<string, string> | null;
+
+export interface HistoryEntry {
+  version: number;
+  at: string;
+  by: Ref;
+  action: HistoryAction;
+  changes: Record<string, { from: HistoryValue; to: HistoryValue }>;
+}
+
+export interface ImportUndo {
+  trashed: number;
+  reverted: number;
+  skipped: { id: string; full_name: string; reason: string }[];
+}

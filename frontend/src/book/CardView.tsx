@@ -5,6 +5,8 @@ import type { Contact, Rights, VisibleField } from '../api/types';
 import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
 import { Call20Regular, Mail20Regular } from '../components/icons';
+import { selectClick, useSelectKeys, type SelectActions, type SelectProps } from './selectKeys';
+import { useT } from '../i18n';
 
 const useStyles = makeStyles({
   grid: {
@@ -56,12 +58,23 @@ const useStyles = makeStyles({
   lineIcon: { flexShrink: 0, color: tokens.colorNeutralForeground3, width: '16px', height: '16px' },
   ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   actions: { display: 'flex', gap: '2px', marginTop: 'auto', borderTop: `1px solid ${tokens.colorNeutralStroke3}`, paddingTop: tokens.spacingVerticalXS },
+  selected: { outline: `2px solid ${tokens.colorBrandStroke1}`, backgroundColor: tokens.colorBrandBackground2 },
+  check: { width: '18px', height: '18px', margin: 0, flexShrink: 0, cursor: 'pointer', accentColor: tokens.colorBrandBackground },
 });
 
 export const ContactCard = memo(function ContactCard({
-  contact, rights, fields, onCommand, group,
-}: { contact: Contact; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
+  contact, rights, fields, onCommand, group, selected, sel,
+}: {
+  contact: Contact;
+  rights: Rights;
+  fields: VisibleField[];
+  onCommand: (c: ContactCommand, contact: Contact) => void;
+  group: GroupAttrs;
+  selected?: boolean;
+  sel?: SelectActions;
+}) {
   const s = useStyles();
+  const t = useT();
   const show = (f: VisibleField) => fields.includes(f);
   const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
     .filter(Boolean)
@@ -69,8 +82,8 @@ export const ContactCard = memo(function ContactCard({
   const phone = (show('mobile') && contact.mobile) || (show('phone') && contact.phone) || '';
   return (
     <li
-      className={s.card}
-      onClick={() => onCommand('view', contact)}
+      className={selected ? `${s.card} ${s.selected}` : s.card}
+      onClick={(e) => selectClick(e, contact, sel) || onCommand('view', contact)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' && e.target === e.currentTarget) {
           e.preventDefault();
@@ -83,6 +96,20 @@ export const ContactCard = memo(function ContactCard({
       {...group}
     >
       <div className={s.head}>
+        {sel && (
+          <input
+            type="checkbox"
+            className={s.check}
+            checked={!!selected}
+            aria-label={t('bulk.select', { name: contact.full_name })}
+            onChange={() => undefined}
+            onClick={(e) => {
+              e.stopPropagation();
+              sel.onSelect(contact, e.shiftKey);
+            }}
+            data-select
+          />
+        )}
         <LiteAvatar name={contact.full_name} size={40} />
         <div className={s.who}>
           <button type="button" data-contact-name className={s.name} onClick={(e) => { e.stopPropagation(); onCommand('view', contact); }}>
@@ -115,15 +142,16 @@ export const ContactCard = memo(function ContactCard({
 });
 
 export function CardView({
-  items, rights, fields, onCommand, label,
-}: { items: Contact[]; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; label: string }) {
+  items, rights, fields, onCommand, label, sel,
+}: { items: Contact[]; rights: Rights; fields: VisibleField[]; onCommand: (c: ContactCommand, contact: Contact) => void; label: string; sel?: SelectProps }) {
   const s = useStyles();
   const arrows = useArrowNavigationGroup({ axis: 'grid-linear', memorizeCurrent: true });
   const group = useGroupAttrs();
+  const keys = useSelectKeys(items, sel);
   return (
-    <ul className={s.grid} aria-label={label} id="results-list" {...arrows}>
+    <ul className={s.grid} aria-label={label} id="results-list" {...arrows} {...keys}>
       {items.map((c) => (
-        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} group={group} />
+        <ContactCard key={c.id} contact={c} rights={rights} fields={fields} onCommand={onCommand} group={group} selected={sel?.selected.has(c.id)} sel={sel?.actions} />
       ))}
     </ul>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Badge, Button, Caption1, makeStyles, Spinner, Subtitle2, tokens } from '@fluentui/react-components';
 import { api } from '../api/client';
 import type { Contact, ContactPage, Group, Rights, SortField, SortOrder, VisibleField } from '../api/types';
@@ -25,6 +25,8 @@ interface Props {
   rights: Rights;
   fields: VisibleField[];
   reloadKey: number;
+  /** Someone else changed the list: load again without clearing. */
+  refreshKey?: number;
   onCommand: (c: ContactCommand, contact: Contact) => void;
   onShowGroup: (gid: string) => void;
 }
@@ -37,16 +39,20 @@ export function GroupView(p: Props) {
   const sections: { id: string; name: string }[] = [...p.groups.map((g) => ({ id: g.id, name: g.name })), { id: 'none', name: t('book.noGroup') }];
   const key = sections.map((x) => x.id).join(',');
 
+  const prev = useRef('');
   useEffect(() => {
     const ctrl = new AbortController();
-    setPages({});
+    // A refresh for someone else's change keeps the sections on screen until the new pages arrive.
+    const what = JSON.stringify([p.listId, key, p.q, p.letter, p.sort, p.order, p.reloadKey]);
+    if (what !== prev.current) setPages({});
+    prev.current = what;
     for (const sec of key.split(',')) {
       api
         .contacts(p.listId, { q: p.q, letter: p.letter, group: sec, sort: p.sort, order: p.order, per_page: SECTION_SIZE, page: 1 }, ctrl.signal)
         .then((pg) => setPages((prev) => ({ ...prev, [sec]: pg })), () => undefined);
     }
     return () => ctrl.abort();
-  }, [p.listId, key, p.q, p.letter, p.sort, p.order, p.reloadKey]);
+  }, [p.listId, key, p.q, p.letter, p.sort, p.order, p.reloadKey, p.refreshKey]);
 
   return (
     <div className={s.sections}>

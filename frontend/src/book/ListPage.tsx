@@ -1,5 +1,5 @@
 // The contact book: the content of a Teams tab (/lists/:id).
-import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Button, makeStyles, mergeClasses, Spinner, tokens, Tag, Subtitle2 } from '@fluentui/react-components';
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
@@ -8,7 +8,12 @@ import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search2
 import { CardSkeletons, EmptyState } from '../components/ui';
 import { navigate, useLocation } from '../app/router';
 import { useNotify } from '../app/notify';
-import { useSession } from '../app/session';
+import { useSession, useUser } from '../app/session';
+import { EMPTY_SELECTION, selectionReducer } from '../lib/selection';
+import type { SelectActions, SelectProps } from './selectKeys';
+import { BulkBar } from './BulkBar';
+import { useLiveChanges } from './useLiveChanges';
+import type { SaveInfo } from './dialogs/ContactDialog';
 import { useT } from '../i18n';
 import { formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
 import { AlphaRail } from './AlphaRail';
@@ -36,6 +41,7 @@ const ExportDialog = lazyRetry(() => import('./dialogs/ExportDialog'));
 const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsDialog'));
 const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
 const ListAdminDialog = lazyRetry(() => import('./dialogs/ListAdminDialog'));
+const TrashDialog = lazyRetry(() => import('./dialogs/TrashDialog'));
 
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
@@ -99,6 +105,8 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   listErrorRef.current = listError;
   const [groups, setGroups] = useState<Group[]>([]);
   const [reloadKey, setReloadKey] = useState(0);
+  // Someone else changed the list: the same page loads again quietly (scroll and dialogs kept).
+  const [refreshKey, setRefreshKey] = useState(0);
   const [searchInput, setSearchInput] = useState(state.q);
   const [localView, setLocalView] = useState<DisplayMode | null>(() => storedView(listId));
   const [dialog, setDialog] = useState<BookDialog | null>(null);
@@ -191,7 +199,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   const query = !groupSections
     ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order, page: state.page, per_page: state.perPage }
     : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
-  const desk = useContacts(listId, phone ? null : query, reloadKey);
+  const desk = useContacts(listId, phone ? null : query, reloadKey, refreshKey);
   const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order } : null, reloadKey);
   const { data, loading, error } = phone ? endless : desk;
 
@@ -228,6 +236,80 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
     loadGroups();
     loadList();
   }, [loadGroups, loadList]);
+
+  // Live updates: others' changes refresh what is shown and say who did what.
+  const me = useUser();
+  const liveChange = useLiveChanges(listId, me?.oid ?? null, {
+    contacts: () => setRefreshKey((k) => k + 1),
+    groups: loadGroups,
+    list: loadList,
+    all: reload,
+  });
+
+  // Bulk selection (card and table views). Contacts seen are remembered so that a selection
+  // kept across pages can still be exported or put in a group.
+  const [selection, select] = useReducer(selectionReducer, EMPTY_SELECTION);
+  const seen = useRef(new Map<string, Contact>());
+  for (const c of data?.items ?? []) seen.current.set(c.id, c);
+  const pageIds = useRef<string[]>([]);
+  pageIds.current = (data?.items ?? []).map((c) => c.id);
+  const selectActions = useMemo<SelectActions>(
+    () => ({
+      onSelect: (c, extend) => select(extend ? { type: 'range', id: c.id, order: pageIds.current } : { type: 'toggle', id: c.id }),
+      onPage: (all) => select({ type: all ? 'all' : 'none', order: pageIds.current }),
+      onClear: () => select({ type: 'clear' }),
+    }),
+    [],
+  );
+  const sel = useMemo<SelectProps>(() => ({ selected: selection.ids, actions: selectActions }), [selection.ids, selectActions]);
+  const selectedContacts = useMemo(() => {
+    const m = new Map<string, Contact>();
+    for (const id of selection.ids) {
+      const c = seen.current.get(id);
+      if (c) m.set(id, c);
+    }
+    return m;
+  }, [selection.ids, data]);
+
+  const onSaved = useCallback(
+    (c: Contact, info: SaveInfo) => {
+      reload();
+      if (info.created) {
+        notify.success(t('book.created', { name: c.full_name }));
+        return;
+      }
+      const title = info.revertedTo !== undefined
+        ? t('book.reverted', { name: c.full_name, version: info.revertedTo })
+        : info.mergedWith
+          ? t('book.updatedMerged', { name: c.full_name, by: info.mergedWith })
+          : t('book.updated', { name: c.full_name });
+      const previous = info.previousVersion;
+      if (previous === undefined || !list?.rights.modify) {
+        notify.success(title);
+        return;
+      }
+      // Undo an edit: the version before it comes back, as a new version (only if nobody changed it since).
+      notify.undoable(title, async () => {
+        await api.revertContact(listId, c.id, previous, c.version);
+        reload();
+        return t('undo.reverted', { name: c.full_name });
+      });
+    },
+    [listId, list?.rights.modify, notify, reload, t],
+  );
+  const onDeleted = useCallback(
+    (c: Contact) => {
+      setToDelete(null);
+      select({ type: 'remove', ids: [c.id] });
+      reload();
+      notify.undoable(t('book.deleted', { name: c.full_name }), async () => {
+        await api.restoreContact(listId, c.id);
+        reload();
+        return t('undo.restored', { name: c.full_name });
+      });
+    },
+    [listId, notify, reload, t],
+  );
 
   // The view switch is this person's choice on this device; only Display settings changes the
   // list's default, for everybody.
@@ -389,6 +471,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
         rights={list.rights}
         fields={fields}
         reloadKey={reloadKey}
+        refreshKey={refreshKey}
         onCommand={onCommand}
         onShowGroup={(gid) => setState(updateBookState(state, { group: gid }))}
       />
@@ -399,9 +482,9 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
     );
   else if (mode === 'list')
     content = (
-      <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} />
+      <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} sel={sel} />
     );
-  else content = <CardView items={items} rights={list.rights} fields={fields} onCommand={onCommand} label={list.name} />;
+  else content = <CardView items={items} rights={list.rights} fields={fields} onCommand={onCommand} label={list.name} sel={sel} />;
 
   return (
     <>
@@ -457,6 +540,18 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
               </Tag>
             </div>
           )}
+          {!phone && !groupSections && selectedContacts.size > 0 && (
+            <BulkBar
+              list={list}
+              groups={groups}
+              selected={selectedContacts}
+              onClear={selectActions.onClear}
+              onDone={(removed) => {
+                if (removed?.length) select({ type: 'remove', ids: removed });
+                reload();
+              }}
+            />
+          )}
           <div className={loading && data ? s.stale : undefined} data-stale={loading && data ? '' : undefined}>
             {content}
           </div>
@@ -481,10 +576,8 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
             groups={groups}
             initial={contactDialog}
             onClose={closeContact}
-            onSaved={(c, created) => {
-              notify.success(t(created ? 'book.created' : 'book.updated', { name: c.full_name }));
-              reload();
-            }}
+            onSaved={onSaved}
+            liveChange={liveChange}
             onDelete={(c) => {
               closeContact();
               setToDelete(c);
@@ -499,11 +592,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
             listId={listId}
             contact={toDelete}
             onClose={() => setToDelete(null)}
-            onDeleted={(c) => {
-              setToDelete(null);
-              notify.success(t('book.deleted', { name: c.full_name }));
-              reload();
-            }}
+            onDeleted={onDeleted}
           />
           </DialogBoundary>
         )}
@@ -519,6 +608,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
             <ListAdminDialog what={dialog === 'renameList' ? 'rename' : 'delete'} list={list} onClose={closeDialog} onRenamed={setList} />
           </DialogBoundary>
         )}
+        {dialog === 'trash' && <DialogBoundary onClose={closeDialog}><TrashDialog list={list} onClose={closeDialog} onRestored={reload} /></DialogBoundary>}
         {dialog === 'about' && <DialogBoundary onClose={closeDialog}><AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
       </Suspense>
     </>

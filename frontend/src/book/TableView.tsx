@@ -7,7 +7,10 @@ import { ContactMenu, type ContactCommand } from './ContactMenu';
 import { ActionLink, LiteAvatar } from './lite';
 import { useT } from '../i18n';
 import { useGroupAttrs, type GroupAttrs } from './focusGroup';
+import { selectClick, useSelectKeys, type SelectActions, type SelectProps } from './selectKeys';
+import { pageState } from '../lib/selection';
 
+const SELECTED_ROW = { backgroundColor: tokens.colorBrandBackground2 };
 const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
 
 const useStyles = makeStyles({
@@ -23,10 +26,31 @@ const useStyles = makeStyles({
   actions: { width: '190px' },
   hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   actionsCell: { display: 'flex', gap: '2px', justifyContent: 'flex-end' },
+  selectCol: { width: '44px' },
+  check: { width: '18px', height: '18px', margin: 0, cursor: 'pointer', verticalAlign: 'middle', accentColor: tokens.colorBrandBackground },
+
 });
 
+/** The header checkbox: the whole page, with the mixed state when only some are selected. */
+function PageCheckbox({ state, label, onChange }: { state: boolean | 'mixed'; label: string; onChange: (all: boolean) => void }) {
+  const s = useStyles();
+  return (
+    <input
+      type="checkbox"
+      className={s.check}
+      aria-label={label}
+      checked={state === true}
+      ref={(el) => {
+        if (el) el.indeterminate = state === 'mixed';
+      }}
+      onChange={() => onChange(state !== true)}
+      data-select-page
+    />
+  );
+}
+
 export const TableView = memo(function TableView({
-  items, rights, fields, sort, order, onSort, onCommand, label,
+  items, rights, fields, sort, order, onSort, onCommand, label, sel,
 }: {
   items: Contact[];
   rights: Rights;
@@ -36,8 +60,10 @@ export const TableView = memo(function TableView({
   onSort: (f: SortField) => void;
   onCommand: (c: ContactCommand, contact: Contact) => void;
   label: string;
+  sel?: SelectProps;
 }) {
   const s = useStyles();
+  const keys = useSelectKeys(items, sel);
   const t = useT();
   const cols: string[] = ['full_name', ...fields];
   const dir = order === 'asc' ? 'ascending' : 'descending';
@@ -49,6 +75,15 @@ export const TableView = memo(function TableView({
       <Table className={s.table} aria-label={label} sortable size="medium">
         <TableHeader>
           <TableRow>
+            {sel && (
+              <TableHeaderCell className={s.selectCol} sortable={false}>
+                <PageCheckbox
+                  state={pageState({ ids: sel.selected, anchor: null }, items.map((c) => c.id))}
+                  label={t('bulk.selectPage')}
+                  onChange={sel.actions.onPage}
+                />
+              </TableHeaderCell>
+            )}
             {cols.map((c) => (
               <TableHeaderCell
                 key={c}
@@ -65,9 +100,9 @@ export const TableView = memo(function TableView({
             </TableHeaderCell>
           </TableRow>
         </TableHeader>
-        <TableBody {...arrows}>
+        <TableBody {...arrows} {...keys}>
           {items.map((c) => (
-            <ContactRow key={c.id} c={c} cols={cols} rights={rights} onCommand={onCommand} group={group} />
+            <ContactRow key={c.id} c={c} cols={cols} rights={rights} onCommand={onCommand} group={group} selected={sel?.selected.has(c.id)} sel={sel?.actions} />
           ))}
         </TableBody>
       </Table>
@@ -76,13 +111,24 @@ export const TableView = memo(function TableView({
 });
 
 const ContactRow = memo(function ContactRow({
-  c, cols, rights, onCommand, group,
-}: { c: Contact; cols: string[]; rights: Rights; onCommand: (c: ContactCommand, contact: Contact) => void; group: GroupAttrs }) {
+  c, cols, rights, onCommand, group, selected, sel,
+}: {
+  c: Contact;
+  cols: string[];
+  rights: Rights;
+  onCommand: (c: ContactCommand, contact: Contact) => void;
+  group: GroupAttrs;
+  selected?: boolean;
+  sel?: SelectActions;
+}) {
   const s = useStyles();
+  const t = useT();
   return (
             <TableRow
               className={s.row}
-              onClick={() => onCommand('view', c)}
+              // Inline: Fluent's own row styles win over a class.
+              style={selected ? SELECTED_ROW : undefined}
+              onClick={(e) => selectClick(e, c, sel) || onCommand('view', c)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' && e.target === e.currentTarget) {
                   e.preventDefault();
@@ -94,6 +140,22 @@ const ContactRow = memo(function ContactRow({
               data-contact-id={c.id}
               {...group}
             >
+              {sel && (
+                <TableCell>
+                  <input
+                    type="checkbox"
+                    className={s.check}
+                    checked={!!selected}
+                    aria-label={t('bulk.select', { name: c.full_name })}
+                    onChange={() => undefined}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      sel.onSelect(c, e.shiftKey);
+                    }}
+                    data-select
+                  />
+                </TableCell>
+              )}
               {cols.map((col) =>
                 col === 'full_name' ? (
                   <TableCell key={col}>

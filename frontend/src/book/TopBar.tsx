@@ -6,14 +6,14 @@ import { memo, type ReactElement } from 'react';
 import {
   Add20Regular, AppsList20Regular, ArrowDownload20Regular, ArrowUpload20Regular, Grid20Regular, Group20Regular, Info20Regular,
   Key20Regular, PeopleAdd20Regular, QuestionCircle20Regular, Settings20Regular, ShieldLock20Regular, TextBulletListLtr20Regular,
-  Person20Regular, Rename20Regular, Delete20Regular,
+  Person20Regular, Rename20Regular, Delete20Regular, DeleteDismiss20Regular,
 } from '../components/icons';
 import type { ContactList, DisplayMode } from '../api/types';
 import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
 import { navigate } from '../app/router';
 
-export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList';
+export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList' | 'trash';
 
 const useStyles = makeStyles({
   bar: {
@@ -145,6 +145,14 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
               <MenuItem icon={<ArrowUpload20Regular />} onClick={() => open('import')}>
                 {t('book.import')}
               </MenuItem>
+            )}
+            {(r.delete || r.owner) && (
+              <>
+                <MenuDivider />
+                <MenuItem icon={<DeleteDismiss20Regular />} onClick={() => open('trash')}>
+                  {t('trash.menu')}
+                </MenuItem>
+              </>
             )}
             {r.owner && (
               <>

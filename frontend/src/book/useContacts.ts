@@ -12,18 +12,25 @@ export interface ContactsState {
  * Loads a page of contacts. Each new query aborts the previous request, and a sequence
  * number drops any response that still arrives late, so results never go backwards.
  */
-export function useContacts(listId: string, query: ContactQuery | null, reloadKey: number): ContactsState {
+export function useContacts(listId: string, query: ContactQuery | null, reloadKey: number, refreshKey = 0): ContactsState {
   const [state, setState] = useState<ContactsState>({ data: null, loading: true, error: null });
   const seq = useRef(0);
   const key = query ? JSON.stringify(query) : null;
+  const prev = useRef<{ listId: string; key: string; reloadKey: number } | null>(null);
   useEffect(() => {
     if (!key) return;
+    // Only refreshKey moved (someone else changed the list): load the same page again quietly,
+    // the results stay as they are (not dimmed, scroll kept) until the new ones replace them.
+    const quiet = !!prev.current && prev.current.listId === listId && prev.current.key === key && prev.current.reloadKey === reloadKey;
+    prev.current = { listId, key, reloadKey };
     const my = ++seq.current;
     const ctrl = new AbortController();
     // Performance marks (read by the e2e perf measurement): query sent -> results painted.
-    performance.clearMarks('cp:query');
-    performance.mark('cp:query');
-    setState((s) => ({ ...s, loading: true, error: null }));
+    if (!quiet) {
+      performance.clearMarks('cp:query');
+      performance.mark('cp:query');
+      setState((s) => ({ ...s, loading: true, error: null }));
+    }
     api.contacts(listId, JSON.parse(key) as ContactQuery, ctrl.signal).then(
       (data) => {
         if (my !== seq.current) return;
@@ -33,11 +40,11 @@ export function useContacts(listId: string, query: ContactQuery | null, reloadKe
       },
       (error: unknown) => {
         if (my !== seq.current || (error instanceof DOMException && error.name === 'AbortError')) return;
-        setState((s) => ({ ...s, loading: false, error }));
+        setState((s) => (quiet ? { ...s, loading: false } : { ...s, loading: false, error }));
       },
     );
     return () => ctrl.abort();
-  }, [listId, key, reloadKey]);
+  }, [listId, key, reloadKey, refreshKey]);
   return state;
 }
 

@@ -64,3 +64,6 @@ export const XIcon = brand('M3.5 3h3.6l3.2 4.5L14.2 3h2l-5 5.8L17 17h-3.6l-3.5-4
 export { QrCode20Regular } from '@fluentui/react-icons/svg/qr-code';
 export { Link20Regular } from '@fluentui/react-icons/svg/link';
 export { Rename20Regular } from '@fluentui/react-icons/svg/rename';
+export { ArrowUndo20Regular } from '@fluentui/react-icons/svg/arrow-undo';
+export { DeleteDismiss20Regular } from '@fluentui/react-icons/svg/delete-dismiss';
+export { History20Regular } from '@fluentui/react-icons/svg/history';

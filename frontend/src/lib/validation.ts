@@ -132,7 +132,7 @@ export function normalizeContact(f: ContactFields): ContactFields {
   };
 }
 
-/** Which fields differ between two versions (for the conflict dialog). */
+/** Which fields differ between two versions (groups compared as a set). */
 export function diffContacts(a: ContactFields, b: ContactFields): FieldKey[] {
   const keys: FieldKey[] = ['full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x',
     'company', 'department', 'address.street', 'address.city', 'address.postal_code', 'address.state', 'address.country', 'notes', 'groups'];

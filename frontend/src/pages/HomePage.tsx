@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import {
   Body1, Button, Caption1, Card, CardHeader, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
-  Field, Input, makeStyles, Radio, RadioGroup, Subtitle1, Text, tokens, Skeleton, SkeletonItem,
+  Field, Input, makeStyles, Radio, RadioGroup, Subtitle1, Subtitle2, Text, tokens, Skeleton, SkeletonItem,
 } from '@fluentui/react-components';
 import { api } from '../api/client';
-import type { ContactList, DisplayMode } from '../api/types';
+import type { ContactList, DisplayMode, TrashedList } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
 import { Add20Regular, ContactCard20Regular, ContactCard48Regular } from '../components/icons';
 import { EmptyState } from '../components/ui';
 import { Link, navigate } from '../app/router';
 import { useNotify } from '../app/notify';
-import { useT } from '../i18n';
+import { useI18n, useT } from '../i18n';
+import { ArrowUndo20Regular } from '../components/icons';
 
 const useStyles = makeStyles({
   page: { flex: 1, overflowY: 'auto' },
@@ -22,7 +23,57 @@ const useStyles = makeStyles({
   card: { height: '100%', ':hover': { boxShadow: tokens.shadow8 } },
   icon: { color: tokens.colorBrandForeground1, width: '32px', height: '32px' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  trash: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalXL },
+  trashList: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  trashItem: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  grow: { flex: 1, minWidth: '200px', display: 'flex', flexDirection: 'column' },
 });
+
+/** Lists the signed-in person owned and deleted: restorable for a while (issue 13). */
+function DeletedLists({ onRestored }: { onRestored: () => void }) {
+  const s = useStyles();
+  const { t, formatDate } = useI18n();
+  const notify = useNotify();
+  const [items, setItems] = useState<TrashedList[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    // A server without a lists trash (or nothing deleted): the section stays hidden.
+    api.listTrash().then((r) => setItems(r.items), () => undefined);
+  }, []);
+  if (items.length === 0) return null;
+  const restore = async (l: TrashedList) => {
+    setBusy(l.id);
+    try {
+      await api.restoreList(l.id);
+      setItems((xs) => xs.filter((x) => x.id !== l.id));
+      notify.success(t('home.listRestored', { name: l.name }));
+      onRestored();
+    } catch (e) {
+      notify.error(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className={s.trash} aria-labelledby="deleted-lists">
+      <Subtitle2 as="h2" id="deleted-lists">{t('home.trash')}</Subtitle2>
+      <Caption1>{t('home.trashIntro')}</Caption1>
+      <ul className={s.trashList}>
+        {items.map((l) => (
+          <li key={l.id} className={s.trashItem} data-trash-list={l.id}>
+            <span className={s.grow}>
+              <Text weight="semibold">{l.name}</Text>
+              <Caption1>{t('home.deletedBy', { count: l.contact_count, name: l.deleted_by?.name ?? '?', date: formatDate(l.deleted_at) })}</Caption1>
+            </span>
+            <Button icon={<ArrowUndo20Regular />} disabled={busy === l.id} aria-label={t('home.restoreListAria', { name: l.name })} onClick={() => void restore(l)}>
+              {t('home.restoreList')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 export function NewListDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const s = useStyles();
@@ -87,13 +138,14 @@ export function HomePage() {
   const notify = useNotify();
   const [lists, setLists] = useState<ContactList[] | null>(null);
   const [creating, setCreating] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
 
   useEffect(() => {
     api.lists().then((r) => setLists(r.items), (e) => {
       notify.error(e);
       setLists([]);
     });
-  }, [notify]);
+  }, [notify, reloadKey]);
 
   return (
     <>
@@ -143,6 +195,7 @@ export function HomePage() {
               ))}
             </ul>
           )}
+          <DeletedLists onRestored={() => setReloadKey((k) => k + 1)} />
         </div>
       </main>
       <NewListDialog open={creating} onClose={() => setCreating(false)} />

@@ -1,12 +1,14 @@
-// View / edit / create a contact, with inline validation, the server's 422 field
-// messages, and the 412 conflict flow (reload theirs, or overwrite with mine).
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+// View / edit / create a contact, with inline validation, the server's 422 field messages, the
+// 412 flow (a field-by-field merge with what someone else saved meanwhile: lib/merge), the
+// History tab, and "Discard changes?" before unsaved edits are thrown away.
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Body1, Button, mergeClasses, Caption1, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle,
   Field, Input, Link as FLink, makeStyles, MessageBar, MessageBarBody, Spinner, Tab, TabList, Tag, TagGroup, Text, Textarea, tokens,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
-import { editableFields, emptyContactFields, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
+import { editableFields, emptyContactFields, type Change, type Contact, type ContactFields, type ContactList, type Group } from '../../api/types';
+import { applyEdits, hasChanges, merge3, resolveMerge, type Choice, type MergeResult } from '../../lib/merge';
 import { normalizeContact, validateContact, isValid, type FieldKey } from '../../lib/validation';
 import { ActionButton } from '../actions';
 import { LiteAvatar } from '../lite';
@@ -18,12 +20,13 @@ import { contactUrl } from '../../lib/deeplinks';
 
 // The QR encoder is only fetched when someone asks for a QR code.
 const QrCode = lazy(() => import('../../components/QrCode').then((m) => ({ default: m.QrCode })));
-import { ConflictDialog } from './ConflictDialog';
+import { DiscardDialog, MergeDialog } from './MergeDialog';
+import { HistoryPanel } from './HistoryPanel';
 import { useI18n } from '../../i18n';
 import type { ActionKind } from '../../lib/deeplinks';
 import { safeHttpUrl } from '../../lib/deeplinks';
 
-type TabKey = 'contact' | 'company' | 'groups' | 'notes';
+type TabKey = 'contact' | 'company' | 'groups' | 'notes' | 'history';
 const TAB_OF: Record<FieldKey, TabKey> = {
   full_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
   linkedin: 'contact', facebook: 'contact', x: 'contact', company: 'company', department: 'company',
@@ -53,15 +56,34 @@ const useStyles = makeStyles({
   groupList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
 });
 
+/** What a save did, for the toast and its Undo. */
+export interface SaveInfo {
+  created?: boolean;
+  /** The version this save replaced (Undo reverts to it). */
+  previousVersion?: number;
+  /** Someone else's name when their changes made meanwhile were merged in. */
+  mergedWith?: string;
+  /** A version restored from the History tab. */
+  revertedTo?: number;
+}
+
 export interface ContactDialogProps {
   listId: string;
   list: ContactList;
   groups: Group[];
   initial: { mode: 'view' | 'edit' | 'new'; contact?: Contact };
   onClose: () => void;
-  onSaved: (c: Contact, created: boolean) => void;
+  onSaved: (c: Contact, info: SaveInfo) => void;
   onDelete: (c: Contact) => void;
   onGroupsChanged: () => void;
+  /** The latest change someone else made to this contact while the dialog is open (live events). */
+  liveChange?: Change | null;
+}
+
+interface MergeState {
+  result: MergeResult;
+  mine: ContactFields;
+  theirs: Contact;
 }
 
 function setField(f: ContactFields, k: FieldKey, v: string): ContactFields {
@@ -73,18 +95,25 @@ function getField(f: ContactFields, k: FieldKey): string {
   return (f as unknown as Record<string, string>)[k];
 }
 
-export default function ContactDialog({ listId, list, groups, initial, onClose, onSaved, onDelete }: ContactDialogProps) {
+export default function ContactDialog({ listId, list, groups, initial, onClose, onSaved, onDelete, liveChange }: ContactDialogProps) {
   const s = useStyles();
   const { t, formatDate } = useI18n();
   const [mode, setMode] = useState(initial.mode);
   const [contact, setContact] = useState<Contact | null>(initial.contact ?? null);
   const [form, setForm] = useState<ContactFields>(() => (initial.contact ? editableFields(initial.contact) : emptyContactFields()));
+  // The version the form started from: the base of the three-way merge on 412, and what
+  // "unsaved edits" are measured against.
+  const [base, setBase] = useState<ContactFields>(() => (initial.contact ? editableFields(initial.contact) : emptyContactFields()));
+  const edited = useRef(false);
+  edited.current = hasChanges(base, form);
+  const [merge, setMerge] = useState<MergeState | null>(null);
+  const [askDiscard, setAskDiscard] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const [touched, setTouched] = useState<Set<FieldKey>>(new Set());
   // Something was typed: until then no field is "required" in red (the form was just opened).
   const [dirty, setDirty] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [tab, setTab] = useState<TabKey>('contact');
-  const [conflict, setConflict] = useState<Contact | null>(null);
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
@@ -96,9 +125,9 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     let live = true;
     api.contact(listId, initial.contact.id).then(
       (c) => {
-        if (!live) return;
-        setContact(c);
-        setForm((f) => (touched.size === 0 ? editableFields(c) : f));
+        // Typing already started on the version the list showed: keep it as the base (a save merges).
+        if (!live || edited.current) return;
+        showVersion(c);
       },
       (e: unknown) => live && e instanceof ApiError && e.status === 404 && setMessage(t('contact.gone')),
     );
@@ -108,9 +137,46 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [listId, initial.contact?.id]);
 
+  function showVersion(c: Contact) {
+    setContact(c);
+    setBase(editableFields(c));
+    setForm(editableFields(c));
+  }
+
+  // Someone else changed this contact: a card being read shows their version; a form being
+  // edited keeps mine and says that saving will merge.
+  const liveSeq = liveChange?.seq;
+  useEffect(() => {
+    if (!liveChange || !contact || liveChange.id !== contact.id) return;
+    const who = liveChange.by?.name ?? '?';
+    if (liveChange.kind === 'contact.deleted') {
+      setNotice(t('live.openDeleted', { name: who }));
+      return;
+    }
+    if (mode !== 'view') {
+      setNotice(t('live.openEditing', { name: who }));
+      return;
+    }
+    let live = true;
+    api.contact(listId, contact.id).then((c) => {
+      if (!live) return;
+      showVersion(c);
+      setNotice(t('live.openChanged', { name: who }));
+    }, () => undefined);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [liveSeq]);
+
+  const editing = mode !== 'view';
+  const requestClose = () => {
+    if (editing && edited.current) setAskDiscard(true);
+    else onClose();
+  };
+
   const errors = useMemo(() => validateContact(form), [form]);
   const valid = isValid(errors);
-  const editing = mode !== 'view';
 
   const fieldMessage = (k: FieldKey): string | undefined => {
     const code = errors[k];
@@ -125,29 +191,61 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   };
   const touch = (k: FieldKey) => setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
 
-  const save = async (overwriteVersion?: number) => {
+  /**
+   * Saves `body` over `version`. On 412 the current version is fetched and merged field by field
+   * with `from` (the version `body` was made from): without a field we both changed it is saved
+   * at once, else MergeDialog asks about those fields only.
+   */
+  const put = async (body: ContactFields, version: number, from: ContactFields, mergedWith?: string): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const saved = await api.putContact(listId, contact!.id, version, body);
+        setMerge(null);
+        onSaved(saved, { previousVersion: version, mergedWith });
+        onClose();
+        return;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 412) || attempt > 4) throw e;
+        const current = (e.body as { error?: { current?: Contact } } | null)?.error?.current ?? (await api.contact(listId, contact!.id));
+        const theirs = editableFields(current);
+        const result = merge3(from, body, theirs);
+        if (result.conflicts.length > 0) {
+          setMerge({ result, mine: body, theirs: current });
+          return;
+        }
+        body = result.merged;
+        version = current.version;
+        from = theirs;
+        mergedWith = current.updated_by?.name ?? '?';
+      }
+    }
+  };
+
+  const saveMerged = async (m: MergeState, choices: Partial<Record<FieldKey, Choice>>) => {
+    setSaving(true);
+    try {
+      await put(resolveMerge(m.result, editableFields(m.theirs), choices), m.theirs.version, editableFields(m.theirs), m.theirs.updated_by?.name);
+    } catch (e) {
+      setMerge(null);
+      setMessage(e instanceof Error ? e.message : String(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const save = async () => {
     setSaving(true);
     setMessage(null);
     const body = normalizeContact(form);
     try {
-      let saved: Contact;
-      if (mode === 'new') saved = await api.createContact(listId, body);
-      else saved = await api.putContact(listId, contact!.id, overwriteVersion ?? contact!.version, body);
-      setConflict(null);
-      onSaved(saved, mode === 'new');
-      onClose();
+      if (mode === 'new') {
+        const saved = await api.createContact(listId, body);
+        onSaved(saved, { created: true });
+        onClose();
+      } else await put(applyEdits(base, form, body), contact!.version, base);
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
-        const current = (e.body as { error?: { current?: Contact } } | null)?.error?.current;
-        if (current) setConflict(current);
-        else {
-          // The server did not send the current version: fetch it.
-          try {
-            setConflict(await api.contact(listId, contact!.id));
-          } catch {
-            setMessage(e.message);
-          }
-        }
+        setMessage(e.message);
       } else if (e instanceof ApiError && e.status === 422 && Object.keys(e.fields).length) {
         setServerErrors(e.fields);
         const first = Object.keys(e.fields)[0] as FieldKey;
@@ -211,6 +309,20 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
 
   const groupName = (id: string) => groups.find((g) => g.id === id)?.name ?? id;
   const title = mode === 'new' ? t('contact.newTitle') : mode === 'edit' ? t('contact.editTitle') : form.full_name;
+
+  const currentTab = tab;
+  const tabs: TabKey[] = mode === 'view' && contact ? [...TABS, 'history'] : TABS;
+  const revert = async (version: number) => {
+    if (!contact) return;
+    try {
+      const saved = await api.revertContact(listId, contact.id, version, contact.version);
+      const previous = contact.version;
+      showVersion(saved);
+      onSaved(saved, { previousVersion: previous, revertedTo: version });
+    } catch (e) {
+      setMessage(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   const renderPanel = (tab: TabKey): ReactNode => {
   let panel: ReactNode;
@@ -288,6 +400,17 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
         ))}
       </TagGroup>
     );
+  else if (tab === 'history')
+    panel = contact && tab === currentTab ? (
+      <HistoryPanel
+        listId={listId}
+        contactId={contact.id}
+        currentVersion={contact.version}
+        groups={groups}
+        canRevert={list.rights.modify}
+        onRevert={revert}
+      />
+    ) : null;
   else
     panel = editing ? (
       <Field label={t('field.notes')} validationMessage={fieldMessage('notes')} validationState={fieldMessage('notes') ? 'error' : 'none'}>
@@ -306,7 +429,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
 
   return (
     <>
-      <Dialog open onOpenChange={(_, d) => !d.open && onClose()}>
+      <Dialog open onOpenChange={(_, d) => !d.open && requestClose()}>
         <DialogSurface className={s.surface} aria-label={title}>
           <form
             // Our checks (lib/validation) decide, not the browser's: it refused "example.com" as a URL.
@@ -360,13 +483,18 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                     <Caption1>{t('contact.qrHelp')}</Caption1>
                   </div>
                 )}
+                {notice && (
+                  <MessageBar intent="info" style={{ marginTop: tokens.spacingVerticalM }} data-testid="live-open-notice">
+                    <MessageBarBody>{notice}</MessageBarBody>
+                  </MessageBar>
+                )}
                 {message && (
                   <MessageBar intent="error" style={{ marginTop: tokens.spacingVerticalM }}>
                     <MessageBarBody>{message}</MessageBarBody>
                   </MessageBar>
                 )}
                 <TabList className={s.tabs} selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabKey)}>
-                  {TABS.map((k) => (
+                  {tabs.map((k) => (
                     <Tab key={k} value={k} aria-invalid={editing && tabHasError(k) ? true : undefined}>
                       {t(`contact.tab${k[0].toUpperCase()}${k.slice(1)}` as 'contact.tabContact')}
                       {editing && tabHasError(k) ? ' •' : ''}
@@ -376,7 +504,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                 {/* Every panel is laid out in the same cell, the hidden ones invisible: the dialog is as
                     tall as its tallest tab and does not jump when switching. */}
                 <div className={s.stack}>
-                  {TABS.map((k) => (
+                  {tabs.map((k) => (
                     <div
                       key={k}
                       role="tabpanel"
@@ -406,14 +534,14 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                     )}
                     <Button onClick={onClose}>{t('common.close')}</Button>
                     {list.rights.modify && contact && (
-                      <Button appearance="primary" onClick={() => setMode('edit')}>
+                      <Button appearance="primary" onClick={() => { setMode('edit'); setNotice(null); if (tab === 'history') setTab('contact'); }}>
                         {t('common.edit')}
                       </Button>
                     )}
                   </>
                 ) : (
                   <>
-                    <Button onClick={onClose}>{t('common.cancel')}</Button>
+                    <Button onClick={requestClose}>{t('common.cancel')}</Button>
                     <Button appearance="primary" type="submit" disabled={!valid || saving} icon={saving ? <Spinner size="tiny" /> : undefined}>
                       {t('common.save')}
                     </Button>
@@ -422,24 +550,31 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
               </DialogActions>
             </DialogBody>
           </form>
+          {/* Asked from inside the dialog (nested), so that closing them gives the dialog back to
+              assistive technology (a sibling modal left it aria-hidden). */}
+          {merge && (
+            <MergeDialog
+              conflicts={merge.result.conflicts}
+              fromTheirs={merge.result.fromTheirs}
+              mine={merge.mine}
+              theirs={merge.theirs}
+              groups={groups}
+              busy={saving}
+              onSave={(choices) => void saveMerged(merge, choices)}
+              onCancel={() => setMerge(null)}
+            />
+          )}
+          {askDiscard && (
+            <DiscardDialog
+              onKeep={() => setAskDiscard(false)}
+              onDiscard={() => {
+                setAskDiscard(false);
+                onClose();
+              }}
+            />
+          )}
         </DialogSurface>
       </Dialog>
-      {conflict && (
-        <ConflictDialog
-          mine={normalizeContact(form)}
-          theirs={conflict}
-          groups={groups}
-          onReload={() => {
-            setContact(conflict);
-            setForm(editableFields(conflict));
-            setTouched(new Set());
-            setConflict(null);
-          }}
-          onOverwrite={() => void save(conflict.version)}
-          onCancel={() => setConflict(null)}
-          busy={saving}
-        />
-      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   Badge, Body1, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Input, makeStyles,
-  SearchBox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, Tooltip, Field,
+  MessageBar, MessageBarActions, MessageBarBody, SearchBox, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, Tooltip, Field,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import type { Contact, ContactList, Group } from '../../api/types';
@@ -21,7 +21,7 @@ const useStyles = makeStyles({
   member: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
 });
 
-export default function GroupAdminDialog({ listId, list, onClose, onChanged }: { listId: string; list: ContactList; onClose: () => void; onChanged: () => void }) {
+export default function GroupAdminDialog({ listId, list, onClose: close, onChanged }: { listId: string; list: ContactList; onClose: () => void; onChanged: () => void }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -33,6 +33,8 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirm, setConfirm] = useState<Group | null>(null);
   const [members, setMembers] = useState<Group | null>(null);
+  // The group just deleted, with its Undo (a toast under this modal dialog could not be reached).
+  const [deleted, setDeleted] = useState<Group | null>(null);
 
   const load = useCallback(() => {
     api.groups(listId).then((r) => setGroups(r.items), (e) => notify.error(e));
@@ -69,10 +71,34 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
     try {
       await api.deleteGroup(listId, g.id);
       setConfirm(null);
+      setDeleted(g);
       changed();
     } catch (e) {
       notify.error(e);
     }
+  };
+
+  const undoDelete = async (g: Group) => {
+    setDeleted(null);
+    try {
+      await api.restoreGroup(listId, g.id);
+      notify.success(t('undo.groupRestored', { name: g.name }));
+      changed();
+    } catch (e) {
+      notify.error(e, t('undo.failed'));
+    }
+  };
+
+  // Closed right after deleting a group: its Undo goes on in a toast.
+  const onClose = () => {
+    close();
+    if (!deleted) return;
+    const g = deleted;
+    notify.undoable(t('groups.deleted', { name: g.name }), async () => {
+      await api.restoreGroup(listId, g.id);
+      onChanged();
+      return t('undo.groupRestored', { name: g.name });
+    });
   };
 
   if (members) return <MembersDialog listId={listId} group={members} canEdit={canEdit} onBack={() => { setMembers(null); changed(); }} onClose={onClose} />;
@@ -94,6 +120,14 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
                     {t('common.create')}
                   </Button>
                 </form>
+              )}
+              {deleted && (
+                <MessageBar intent="success" data-testid="group-deleted">
+                  <MessageBarBody>{t('groups.deleted', { name: deleted.name })}</MessageBarBody>
+                  <MessageBarActions>
+                    <Button size="small" onClick={() => void undoDelete(deleted)}>{t('undo.action')}</Button>
+                  </MessageBarActions>
+                </MessageBar>
               )}
               <SearchBox placeholder={t('groups.search')} aria-label={t('groups.search')} value={filter} onChange={(_, d) => setFilter(d.value)} />
               {!groups ? (
@@ -161,28 +195,29 @@ export default function GroupAdminDialog({ listId, list, onClose, onChanged }: {
               <Button appearance="primary" onClick={onClose}>{t('common.close')}</Button>
             </DialogActions>
           </DialogBody>
+          {/* Nested, so that closing it gives this dialog back to assistive technology. */}
+          {confirm && (
+            <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setConfirm(null)}>
+              <DialogSurface>
+                <DialogBody>
+                  <DialogTitle>{t('groups.deleteTitle', { name: confirm.name })}</DialogTitle>
+                  <DialogContent>
+                    {confirm.member_count === 0
+                      ? t('groups.deleteBodyEmpty')
+                      : confirm.member_count === 1
+                        ? t('groups.deleteBodyOne')
+                        : t('groups.deleteBody', { count: confirm.member_count })}
+                  </DialogContent>
+                  <DialogActions>
+                    <Button onClick={() => setConfirm(null)}>{t('common.cancel')}</Button>
+                    <DangerButton primary onClick={() => void remove(confirm)}>{t('common.delete')}</DangerButton>
+                  </DialogActions>
+                </DialogBody>
+              </DialogSurface>
+            </Dialog>
+          )}
         </DialogSurface>
       </Dialog>
-      {confirm && (
-        <Dialog open modalType="alert" onOpenChange={(_, d) => !d.open && setConfirm(null)}>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{t('groups.deleteTitle', { name: confirm.name })}</DialogTitle>
-              <DialogContent>
-                {confirm.member_count === 0
-                  ? t('groups.deleteBodyEmpty')
-                  : confirm.member_count === 1
-                    ? t('groups.deleteBodyOne')
-                    : t('groups.deleteBody', { count: confirm.member_count })}
-              </DialogContent>
-              <DialogActions>
-                <Button onClick={() => setConfirm(null)}>{t('common.cancel')}</Button>
-                <DangerButton primary onClick={() => void remove(confirm)}>{t('common.delete')}</DangerButton>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
-      )}
     </>
   );
 }

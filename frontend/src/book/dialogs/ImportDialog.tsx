@@ -5,7 +5,7 @@ import {
   TableHeaderCell, TableRow, tokens, mergeClasses,
 } from '@fluentui/react-components';
 import { api, downloadAuthenticated, saveBlob } from '../../api/client';
-import type { Job } from '../../api/types';
+import type { ImportUndo, Job } from '../../api/types';
 import { ArrowDownload20Regular, DocumentArrowUp20Regular } from '../../components/icons';
 import { formatBytes, importContentType, toCsv } from '../../lib/csv';
 import { useNotify } from '../../app/notify';
@@ -29,7 +29,7 @@ type Dup = 'skip' | 'update' | 'create';
 const FIELD_KEYS = new Set(['full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department',
   'address.street', 'address.city', 'address.postal_code', 'address.state', 'address.country', 'notes', 'groups']);
 
-export default function ImportDialog({ listId, onClose, onImported }: { listId: string; onClose: () => void; onImported: () => void }) {
+export default function ImportDialog({ listId, onClose: close, onImported }: { listId: string; onClose: () => void; onImported: () => void }) {
   const s = useStyles();
   const t = useT();
   const notify = useNotify();
@@ -38,6 +38,7 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
   const [job, setJob] = useState<Job | null>(null);
   const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [undone, setUndone] = useState<ImportUndo | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   // Start and Cancel disappear once the job runs: the focus moves to Close, so it stays inside
   // the dialog (Escape closes it) instead of falling to the page.
@@ -79,6 +80,33 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
     } finally {
       setBusy(false);
     }
+  };
+
+  // Undo the whole import: what it created goes to the trash, what it updated gets its previous
+  // version back, unless someone changed it since (then it is listed, untouched).
+  const undo = async () => {
+    if (!job) return;
+    setBusy(true);
+    try {
+      setUndone(await api.undoImport(job.id));
+      onImported();
+    } catch (e) {
+      notify.error(e, t('undo.failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Closed with a finished import not undone: the Undo stays offered in a toast for a while.
+  const onClose = () => {
+    close();
+    if (!job || !finished || undone || job.status === 'failed' || job.imported + job.updated === 0) return;
+    const jobId = job.id;
+    notify.undoable(t('import.summary', { imported: job.imported, updated: job.updated, skipped: job.skipped }), async () => {
+      const u = await api.undoImport(jobId);
+      onImported();
+      return `${t('undo.importDone')}: ${t('undo.importSummary', { trashed: u.trashed, reverted: u.reverted, skipped: u.skipped.length })}`;
+    });
   };
 
   const downloadRejected = () => {
@@ -177,6 +205,21 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
                     </MessageBarBody>
                   </MessageBar>
                 )}
+                {undone && (
+                  <MessageBar intent={undone.skipped.length ? 'warning' : 'success'} data-testid="import-undone" layout="multiline">
+                    <MessageBarBody>
+                      <MessageBarTitle>{t('undo.importDone')}</MessageBarTitle>
+                      {t('undo.importSummary', { trashed: undone.trashed, reverted: undone.reverted, skipped: undone.skipped.length })}
+                      {undone.skipped.length > 0 && (
+                        <>
+                          <br />
+                          {t('undo.importSkipped')} {undone.skipped.slice(0, 20).map((x) => x.full_name).join(', ')}
+                          {undone.skipped.length > 20 ? '…' : ''}
+                        </>
+                      )}
+                    </MessageBarBody>
+                  </MessageBar>
+                )}
                 {finished && job.warnings && job.warnings.length > 0 && (
                   <MessageBar intent="info">
                     <MessageBarBody>
@@ -231,11 +274,17 @@ export default function ImportDialog({ listId, onClose, onImported }: { listId: 
               </>
             ) : (
               <>
+                {finished && !undone && job.status !== 'failed' && job.imported + job.updated > 0 && (
+                  <Button onClick={() => void undo()} disabled={busy} data-testid="undo-import">
+                    {t('undo.import')}
+                  </Button>
+                )}
                 {finished && (
                   <Button
                     onClick={() => {
                       setJob(null);
                       setFile(null);
+                      setUndone(null);
                     }}
                   >
                     {t('import.another')}

@@ -1,5 +1,5 @@
-// Renaming and deleting a list (owners). Deleting cannot be undone until the server keeps a
-// trash, so it asks for the list's name to be typed first.
+// Renaming and deleting a list (owners). Deleting moves the list to the trash (Undo, or "Deleted
+// lists" on the home page); it still asks for the list's name, as it affects everybody at once.
 import { useState } from 'react';
 import {
   Body1, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, makeStyles,
@@ -34,7 +34,12 @@ export default function ListAdminDialog({
         onClose();
       } else {
         await api.deleteList(list.id);
-        notify.success(t('listAdmin.deleted', { name: list.name }));
+        // The list goes to the trash: Undo brings it back (owners also find it under "Deleted lists").
+        notify.undoable(t('listAdmin.deleted', { name: list.name }), async () => {
+          await api.restoreList(list.id);
+          navigate(`/lists/${encodeURIComponent(list.id)}`);
+          return t('home.listRestored', { name: list.name });
+        });
         navigate('/', { replace: true });
       }
     } catch (e) {

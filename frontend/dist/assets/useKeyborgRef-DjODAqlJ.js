@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{n as t}from"./jsx-runtime-C3cWAN_r.js";import{Rt as n,dn as r,zt as i}from"./client-DdbKL8QA.js";var a=e(t(),1);function o(){let{targetDocument:e}=r(),t=a.useRef(null);return a.useEffect(()=>{let r=e?.defaultView;if(r){let e=n(r);return t.current=e,()=>{i(e),t.current=null}}},[e]),t}export{o as t};
