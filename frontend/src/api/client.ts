@@ -54,7 +54,7 @@ export const MAX_WRITE_ATTEMPTS = 6;
 
 /**
  * Sends a request. A 503 `auth_unavailable` (the identity provider's keys are unreachable) or
- * `busy` is not the user's fault and says nothing about their session: the request is sent again
+ * `busy` (or `org_moving`, the organization is moving to another server) is not the user's fault and says nothing about their session: the request is sent again
  * with backoff (Retry-After wins) while the banner says so. Only a 401 forgets the tokens.
  */
 export async function rawRequest(path: string, opts: RequestOptions = {}): Promise<Response> {
