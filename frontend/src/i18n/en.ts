@@ -224,6 +224,7 @@ export const en = {
   'perm.lastOwner': 'A list needs at least one owner.',
   'perm.removeMember': 'Remove {name}',
   'perm.unknownUser': 'Unknown user ({id})',
+  'perm.pending': "not signed in yet",
   'perm.noUsers': 'Nobody found. People appear here after they sign in once.',
 
   'display.title': 'Display settings',
@@ -379,6 +380,8 @@ export const en = {
   'valid.nameRequired': 'A name is required',
   'book.skipToContacts': 'Skip to contacts',
   'picker.noMatch': 'No match',
+  'picker.addPending': "Add {email} (not signed in yet)",
+  'picker.pendingHint': "They get access at their first sign-in.",
   'groups.deleteBodyEmpty': 'The group is removed. It has no contacts.',
   'groups.deleteBodyOne': 'The group is removed; its contact stays in the list.',
   'notFound.title': 'Page not found',

@@ -225,6 +225,7 @@ export const fr: Record<MessageKey, string> = {
   'perm.lastOwner': 'Une liste doit avoir au moins un propriétaire.',
   'perm.removeMember': 'Retirer {name}',
   'perm.unknownUser': 'Utilisateur inconnu ({id})',
+  'perm.pending': "pas encore connecté",
   'perm.noUsers': 'Personne trouvé. Les personnes apparaissent ici après leur première connexion.',
 
   'display.title': 'Paramètres d’affichage',
@@ -380,6 +381,8 @@ export const fr: Record<MessageKey, string> = {
   'valid.nameRequired': 'Un nom est obligatoire',
   'book.skipToContacts': 'Aller aux contacts',
   'picker.noMatch': 'Aucun résultat',
+  'picker.addPending': "Ajouter {email} (pas encore connecté)",
+  'picker.pendingHint': "L'accès lui sera donné à sa première connexion.",
   'groups.deleteBodyEmpty': 'Le groupe est supprimé. Il ne contient aucun contact.',
   'groups.deleteBodyOne': 'Le groupe est supprimé ; son contact reste dans la liste.',
   'notFound.title': 'Page introuvable',
