@@ -33,8 +33,13 @@ export function hostOf(origin: string): { host: string; port: number; ssl: boole
   return { host: u.hostname, port: u.port ? Number(u.port) : ssl ? 443 : 80, ssl };
 }
 
+/** A random (version 4) UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
 function uuid(): string {
-  return crypto.randomUUID().toUpperCase();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** The profile as plist XML. */

@@ -17,7 +17,8 @@ import { buildMobileConfig, davServerUrl, mobileConfigFileName } from '../../lib
 
 const useStyles = makeStyles({
   surface: { maxWidth: '760px', width: '100%' },
-  body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  // Children keep their height (the dialog scrolls); shrunk, the message bar overlapped the steps.
+  body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '& > *': { flexShrink: 0 } },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flex: 1, minWidth: '200px' },
   hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
