@@ -130,7 +130,7 @@ async function distProxy(target) {
   const types = { '.js': 'text/javascript', '.html': 'text/html', '.svg': 'image/svg+xml', '.css': 'text/css' };
   const proxy = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
-    const isApi = u.pathname.startsWith('/api/') || u.pathname === '/healthz';
+    const isApi = u.pathname.startsWith('/api/') || u.pathname.startsWith('/dav/') || u.pathname.startsWith('/.well-known/') || u.pathname === '/healthz';
     if (!isApi) {
       let file = path.join(dist, path.normalize(u.pathname));
       if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dist, 'index.html');

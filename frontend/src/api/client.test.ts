@@ -107,6 +107,17 @@ describe('503 busy', () => {
     expect(serviceStatus()).toBe('ok');
   });
 
+  it('treats 503 org_moving (the organization is moving to another server) like busy', async () => {
+    const calls = mockFetch(() => err(503, 'org_moving', { 'Retry-After': '3' }), () => json(200, { id: 'l1' }));
+    const p = api.list('l1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(serviceStatus()).toBe('busy');
+    await vi.advanceTimersByTimeAsync(3000);
+    await expect(p).resolves.toEqual({ id: 'l1' });
+    expect(calls[1].at - calls[0].at).toBe(3000);
+    expect(cleared).toBe(0);
+  });
+
   it('gives a write up after a bounded number of attempts, without signing out', async () => {
     const calls = mockFetch(...Array.from({ length: MAX_WRITE_ATTEMPTS }, () => () => err(503, 'busy', { 'Retry-After': '1' })));
     const p = api.createList({ name: 'x' }).catch((e: unknown) => e);

@@ -1,7 +1,7 @@
 import { getToken, clearSession } from '../auth';
 import { RETRYABLE_503, retryDelayMs, setServiceStatus, sleep, startOfflineProbe } from './status';
 import type {
-  About, ApiKey, Contact, ContactFields, ContactList, ContactPage, Group, HistoryEntry, ImportUndo, Info, Items, Job,
+  About, ApiKey, AppPassword, Contact, ContactFields, ContactList, ContactPage, CreatedAppPassword, Group, HistoryEntry, ImportUndo, Info, Items, Job,
   LoginResponse, Persona, TokenResponse, TrashedContact, TrashedList, User,
 } from './types';
 
@@ -54,7 +54,7 @@ export const MAX_WRITE_ATTEMPTS = 6;
 
 /**
  * Sends a request. A 503 `auth_unavailable` (the identity provider's keys are unreachable) or
- * `busy` is not the user's fault and says nothing about their session: the request is sent again
+ * `busy` (or `org_moving`, the organization is moving to another server) is not the user's fault and says nothing about their session: the request is sent again
  * with backoff (Retry-After wins) while the banner says so. Only a 401 forgets the tokens.
  */
 export async function rawRequest(path: string, opts: RequestOptions = {}): Promise<Response> {
@@ -210,6 +210,11 @@ export const api = {
   apiKeys: (id: string) => request<Items<ApiKey>>(`${L(id)}/api-keys`),
   createApiKey: (id: string, name: string) => request<{ key: ApiKey; secret: string }>(`${L(id)}/api-keys`, { method: 'POST', body: { name } }),
   deleteApiKey: (id: string, kid: string) => request<void>(`${L(id)}/api-keys/${enc(kid)}`, { method: 'DELETE' }),
+
+  // App passwords for CardDAV (issue 17).
+  appPasswords: () => request<Items<AppPassword>>('/api/v1/me/app-passwords'),
+  createAppPassword: (name: string) => request<CreatedAppPassword>('/api/v1/me/app-passwords', { method: 'POST', body: { name } }),
+  revokeAppPassword: (id: string) => request<void>(`/api/v1/me/app-passwords/${enc(id)}`, { method: 'DELETE' }),
 
   openapi: () => request<unknown>('/api/openapi.json', { auth: false }),
 };

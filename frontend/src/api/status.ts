@@ -36,8 +36,8 @@ export function onServiceBack(l: () => void): () => void {
   });
 }
 
-/** 503 codes that mean "the request was refused before any work; send it again later". */
-export const RETRYABLE_503 = new Set(['auth_unavailable', 'busy']);
+/** 503 codes that mean "the request was refused before any work; send it again later" (org_moving: the organization is moving to another server). */
+export const RETRYABLE_503 = new Set(['auth_unavailable', 'busy', 'org_moving']);
 
 /** Backoff for attempt n (0-based): 1, 2, 4, 8, 16, then 30 s. A Retry-After header wins (capped at 5 min). */
 export function retryDelayMs(attempt: number, retryAfter: string | null): number {

@@ -264,3 +264,18 @@ export interface ImportUndo {
   reverted: number;
   skipped: { id: string; full_name: string; reason: string }[];
 }
+
+/** An app password for CardDAV (issue 17), as listed: never the secret. */
+export interface AppPassword {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** A freshly made app password: `password` is shown once. */
+export interface CreatedAppPassword extends AppPassword {
+  password: string;
+  /** The user name to sign in to /dav/ with (the UPN, else the user id). */
+  username: string;
+  dav_path: string;
+}

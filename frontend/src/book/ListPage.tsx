@@ -36,6 +36,7 @@ const GroupAdminDialog = lazyRetry(() => import('./dialogs/GroupAdminDialog'));
 const NewGroupDialog = lazyRetry(() => import('./dialogs/NewGroupDialog'));
 const PermissionsDialog = lazyRetry(() => import('./dialogs/PermissionsDialog'));
 const ApiKeysDialog = lazyRetry(() => import('./dialogs/ApiKeysDialog'));
+const SyncDialog = lazyRetry(() => import('./dialogs/SyncDialog'));
 const ImportDialog = lazyRetry(() => import('./dialogs/ImportDialog'));
 const ExportDialog = lazyRetry(() => import('./dialogs/ExportDialog'));
 const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsDialog'));
@@ -599,6 +600,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
         {dialog === 'newGroup' && <DialogBoundary onClose={closeDialog}><NewGroupDialog listId={listId} onClose={() => setDialog(null)} onCreated={() => reload()} /></DialogBoundary>}
         {dialog === 'groups' && <DialogBoundary onClose={closeDialog}><GroupAdminDialog listId={listId} list={list} onClose={() => setDialog(null)} onChanged={reload} /></DialogBoundary>}
         {dialog === 'permissions' && <DialogBoundary onClose={closeDialog}><PermissionsDialog list={list} onClose={() => setDialog(null)} onSaved={setList} /></DialogBoundary>}
+        {dialog === 'sync' && <DialogBoundary onClose={closeDialog}><SyncDialog onClose={() => setDialog(null)} /></DialogBoundary>}
         {dialog === 'apikeys' && <DialogBoundary onClose={closeDialog}><ApiKeysDialog list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
         {dialog === 'import' && <DialogBoundary onClose={closeDialog}><ImportDialog listId={listId} onClose={() => setDialog(null)} onImported={reload} /></DialogBoundary>}
         {dialog === 'export' && <DialogBoundary onClose={closeDialog}><ExportDialog listId={listId} q={state.q} group={state.group} onClose={() => setDialog(null)} /></DialogBoundary>}

@@ -13,7 +13,7 @@ import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
 import { navigate } from '../app/router';
 
-export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList' | 'trash';
+export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList' | 'trash' | 'sync';
 
 const useStyles = makeStyles({
   bar: {
@@ -187,6 +187,7 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
               {t('book.about')}
             </MenuItem>
             <MenuItem onClick={() => navigate('/docs/api')}>{t('home.apiDocs')}</MenuItem>
+            <MenuItem onClick={() => open('sync')}>{t('sync.menu')}</MenuItem>
             <MenuDivider />
             <MenuGroup>
               <MenuGroupHeader>{t('book.language')}</MenuGroupHeader>

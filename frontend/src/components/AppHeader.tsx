@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import {
   Avatar, Button, makeStyles, Menu, MenuItem, MenuItemRadio, MenuList, MenuPopover, MenuTrigger, MenuGroup, MenuGroupHeader,
   MenuDivider, Text, tokens,
@@ -6,8 +6,11 @@ import {
 import { PeopleTeam24Filled } from '../components/icons';
 import { useSession, useUser } from '../app/session';
 import { Link, navigate } from '../app/router';
+import { DialogBoundary, lazyRetry } from '../app/resilience';
 import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
+
+const SyncDialog = lazyRetry(() => import('../book/dialogs/SyncDialog'));
 
 const useStyles = makeStyles({
   bar: {
@@ -40,6 +43,7 @@ export function AppHeader({ children }: { children?: ReactNode }) {
   const user = useUser();
   const { signOut, host } = useSession();
   const { t, lang, setLang } = useI18n();
+  const [sync, setSync] = useState(false);
   if (host.inTeams) return null;
   return (
     <header className={s.bar}>
@@ -67,6 +71,7 @@ export function AppHeader({ children }: { children?: ReactNode }) {
                 <MenuItemRadio name="lang" value="fr">{t('lang.fr')}</MenuItemRadio>
               </MenuGroup>
               <MenuDivider />
+              <MenuItem onClick={() => setSync(true)}>{t('sync.menu')}</MenuItem>
               <MenuItem onClick={() => navigate('/docs/api')}>{t('home.apiDocs')}</MenuItem>
               <MenuItem
                 onClick={() => {
@@ -78,6 +83,13 @@ export function AppHeader({ children }: { children?: ReactNode }) {
             </MenuList>
           </MenuPopover>
         </Menu>
+      )}
+      {sync && (
+        <Suspense fallback={null}>
+          <DialogBoundary onClose={() => setSync(false)}>
+            <SyncDialog onClose={() => setSync(false)} />
+          </DialogBoundary>
+        </Suspense>
       )}
     </header>
   );

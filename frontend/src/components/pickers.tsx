@@ -6,6 +6,7 @@ import type { Contact, User } from '../api/types';
 import { useDebounced } from '../book/useContacts';
 import { LiteAvatar } from '../book/lite';
 import { useT } from '../i18n';
+import { looksLikeEmail, matchesKnownUser, pendingId } from '../lib/pending';
 
 /**
  * Fluent's Combobox makes active the first option whose text *starts with* what was typed, so
@@ -35,8 +36,14 @@ function stopEscapeWhenOpen(e: KeyboardEvent<HTMLInputElement>) {
   if (e.key === 'Escape' && e.currentTarget.getAttribute('aria-expanded') === 'true') e.stopPropagation();
 }
 
-export function UserPicker({ label, exclude, onPick, placeholder }: { label: string; exclude: string[]; onPick: (u: User) => void; placeholder?: string }) {
+/**
+ * `allowPending`: when the text is an e-mail address that matches no known user, offer to add it
+ * as `upn:name@domain` (a colleague who has not signed in yet); onPick then gets a user whose
+ * `oid` is that id.
+ */
+export function UserPicker({ label, exclude, onPick, placeholder, allowPending }: { label: string; exclude: string[]; onPick: (u: User) => void; placeholder?: string; allowPending?: boolean }) {
   const s = useStyles();
+  const t = useT();
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 200);
   // Results are shown only for what is in the box now: a stale list must not be picked from.
@@ -48,6 +55,11 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
   }, [dq]);
   const users = result.q === q ? result.items : [];
   const shown = users.filter((u) => !exclude.includes(u.oid));
+  const email = q.trim().toLowerCase();
+  const pending: User | null =
+    allowPending && result.q === q && looksLikeEmail(email) && !matchesKnownUser(email, users) && !exclude.includes(pendingId(email))
+      ? { oid: pendingId(email), upn: email, email, display_name: email, job_title: '' }
+      : null;
   return (
     <Combobox
       aria-label={label}
@@ -56,7 +68,7 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
       freeform
       onChange={(e) => setQ(e.target.value)}
       onOptionSelect={(_, d) => {
-        const u = users.find((x) => x.oid === d.optionValue);
+        const u = pending && d.optionValue === pending.oid ? pending : users.find((x) => x.oid === d.optionValue);
         if (u) onPick(u);
         setQ('');
       }}
@@ -64,7 +76,18 @@ export function UserPicker({ label, exclude, onPick, placeholder }: { label: str
       disableAutoFocus
       onKeyDown={stopEscapeWhenOpen}
     >
-      {shown.length === 0 && result.q === q && q.trim() && <NoMatch />}
+      {shown.length === 0 && !pending && result.q === q && q.trim() && <NoMatch />}
+      {pending && (
+        <Option key={pending.oid} value={pending.oid} text={UNTYPEABLE + t('picker.addPending', { email })}>
+          <span className={s.opt}>
+            <Avatar name={email} size={24} />
+            <span className={s.col}>
+              {t('picker.addPending', { email })}
+              <Caption1>{t('picker.pendingHint')}</Caption1>
+            </span>
+          </span>
+        </Option>
+      )}
       {shown.map((u) => (
         <Option key={u.oid} value={u.oid} text={UNTYPEABLE + u.display_name}>
           <span className={s.opt}>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import {
-  Avatar, Body1, Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles,
+  Avatar, Badge, Body1, Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles,
   MessageBar, MessageBarBody, Radio, RadioGroup, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
   tokens, Tooltip, Caption1,
 } from '@fluentui/react-components';
@@ -11,6 +11,7 @@ import { UserPicker } from '../../components/pickers';
 import { VisuallyHidden } from '../../components/ui';
 import { useNotify } from '../../app/notify';
 import { useT } from '../../i18n';
+import { pendingEmail } from '../../lib/pending';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '780px', width: '100%' },
@@ -44,8 +45,15 @@ export default function PermissionsDialog({ list, onClose, onSaved }: { list: Co
     );
   }, []);
 
-  const remember = (u: User) => setKnown((k) => ({ ...k, [u.oid]: u }));
-  const nameOf = (oid: string) => known[oid]?.display_name ?? t('perm.unknownUser', { id: oid.slice(0, 8) });
+  const remember = (u: User) => {
+    if (pendingEmail(u.oid) === null) setKnown((k) => ({ ...k, [u.oid]: u }));
+  };
+  const nameOf = (oid: string) => known[oid]?.display_name ?? pendingEmail(oid) ?? t('perm.unknownUser', { id: oid.slice(0, 8) });
+  /** A "not signed in yet" badge for a `upn:` entry (someone added by e-mail). */
+  const pendingBadge = (oid: string) =>
+    pendingEmail(oid) !== null ? (
+      <Badge appearance="tint" color="warning" size="small" data-testid="pending-badge">{t('perm.pending')}</Badge>
+    ) : null;
 
   const save = async () => {
     setBusy(true);
@@ -81,6 +89,7 @@ export default function PermissionsDialog({ list, onClose, onSaved }: { list: Co
                 <UserPicker
                   label={t('perm.addMember')}
                   placeholder={t('perm.searchUsers')}
+                  allowPending
                   exclude={[...members.map((m) => m.oid), ...owners]}
                   onPick={(u) => {
                     remember(u);
@@ -109,6 +118,7 @@ export default function PermissionsDialog({ list, onClose, onSaved }: { list: Co
                             <span className={s.person}>
                               <Avatar name={nameOf(m.oid)} size={24} aria-hidden />
                               {nameOf(m.oid)}
+                              {pendingBadge(m.oid)}
                             </span>
                           </TableCell>
                           {(['add', 'modify', 'delete'] as const).map((f) => (
@@ -140,6 +150,7 @@ export default function PermissionsDialog({ list, onClose, onSaved }: { list: Co
                   <span key={oid} className={s.chip}>
                     <Avatar name={nameOf(oid)} size={24} aria-hidden />
                     {nameOf(oid)}
+                    {pendingBadge(oid)}
                     <Tooltip content={owners.length <= 1 ? t('perm.lastOwner') : t('perm.removeMember', { name: nameOf(oid) })} relationship="label">
                       <Button
                         size="small"
@@ -152,7 +163,7 @@ export default function PermissionsDialog({ list, onClose, onSaved }: { list: Co
                   </span>
                 ))}
               </div>
-              <UserPicker label={t('perm.addOwner')} placeholder={t('perm.searchUsers')} exclude={owners} onPick={(u) => { remember(u); setOwners((o) => [...o, u.oid]); }} />
+              <UserPicker label={t('perm.addOwner')} placeholder={t('perm.searchUsers')} allowPending exclude={owners} onPick={(u) => { remember(u); setOwners((o) => [...o, u.oid]); }} />
             </div>
             {owners.length === 0 && (
               <MessageBar intent="warning">
