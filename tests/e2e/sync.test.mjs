@@ -101,6 +101,7 @@ describe('issue 17: sync to phone and Outlook; people not signed in yet', { conc
     const dlg = page.getByRole('dialog', { name: 'Sync to phone and Outlook' });
     await dlg.getByTestId('app-passwords-empty').waitFor();
     assert.equal(await dlg.getByTestId('sync-server').textContent(), `${server.base}/dav/`);
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     axeReport.empty = await axe(page);
     await shot(page, 'sync-01-empty');
 
@@ -113,6 +114,7 @@ describe('issue 17: sync to phone and Outlook; people not signed in yet', { conc
     const username = (await dlg.getByTestId('sync-username').textContent()).trim();
     assert.equal(username, A.persona.upn);
     await dlg.getByRole('cell', { name: 'Test phone', exact: true }).waitFor();
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     axeReport.created = await axe(page);
     await shot(page, 'sync-02-created');
 
@@ -147,6 +149,8 @@ describe('issue 17: sync to phone and Outlook; people not signed in yet', { conc
     await dlg.getByRole('button', { name: 'Revoke the app password Test phone' }).click();
     const confirm = page.getByRole('alertdialog');
     await confirm.getByText('stops syncing', { exact: false }).waitFor();
+    // The confirmation fades in: text at partial opacity fails contrast, so wait for the animations.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     axeReport.revoke = await axe(page);
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await confirm.waitFor({ state: 'detached' });
@@ -174,6 +178,7 @@ describe('issue 17: sync to phone and Outlook; people not signed in yet', { conc
     await page.getByRole('option', { name: /Add newcomer@contoso\.example \(not signed in yet\)/ }).click();
     await dlg.getByRole('cell', { name: /^newcomer@contoso\.example/ }).waitFor();
     assert.equal(await dlg.getByTestId('pending-badge').count(), 2);
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
     axeReport.permissions = await axe(page);
     await shot(page, 'sync-03-pending-people');
     await dlg.getByRole('button', { name: 'Save' }).click();
