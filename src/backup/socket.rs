@@ -125,10 +125,19 @@ impl AdminSocket {
     }
 }
 
+/// Bind under a temporary name, make it owner-only, then rename it into place: the socket never
+/// appears at `path` with the umask's looser mode (a client, or a test, could see it in between).
 fn bind(path: &Path) -> std::io::Result<tokio::net::UnixListener> {
-    let listener = tokio::net::UnixListener::bind(path)?;
+    let staging = path.with_extension(format!("sock.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&staging);
+    let listener = tokio::net::UnixListener::bind(&staging)?;
     // The data directory is 0700 already; this keeps the socket owner-only even where it is not.
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    let placed = std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o600))
+        .and_then(|()| std::fs::rename(&staging, path));
+    if let Err(e) = placed {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e);
+    }
     Ok(listener)
 }
 
