@@ -40,6 +40,27 @@ pub struct Config {
     pub search: SearchConfig,
     pub retention: RetentionConfig,
     pub events: EventsConfig,
+    pub web: WebConfig,
+}
+
+/// What the web app shows that an organization may want to change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Where an address opens: `{address}` is replaced by the address, URL-encoded (an in-house map
+    /// server, Google or Apple Maps: `https://www.google.com/maps/search/?api=1&query={address}`).
+    pub map_url: String,
+    /// The map's name on the link ("Open in OpenStreetMap").
+    pub map_name: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            map_url: "https://www.openstreetmap.org/search?query={address}".into(),
+            map_name: "OpenStreetMap".into(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +193,9 @@ pub struct EntraConfig {
     /// Enables the Graph profile refresh (On-Behalf-Of).
     pub client_secret: Secret,
     pub graph_url: String,
+    /// Permission pickers also search the directory (Graph `/users`, needs the client secret and
+    /// the organization's consent to `User.ReadBasic.All`).
+    pub directory_search: bool,
 }
 
 impl Default for EntraConfig {
@@ -183,6 +207,7 @@ impl Default for EntraConfig {
             authority: "https://login.microsoftonline.com".into(),
             client_secret: Secret::default(),
             graph_url: "https://graph.microsoft.com".into(),
+            directory_search: true,
         }
     }
 }
@@ -584,6 +609,15 @@ impl Config {
                 "search.default_region {region:?} is not a region code with phone numbering rules (e.g. \"FR\", \"US\")"
             )));
         }
+        let map = self.web.map_url.trim();
+        if !map.is_empty()
+            && (!(map.starts_with("https://") || map.starts_with("http://")) || !map.contains("{address}"))
+        {
+            return bad("web.map_url must be an http(s) URL with {address} in it (or empty: no map links)");
+        }
+        if self.web.map_name.chars().count() > 40 {
+            return bad("web.map_name must be at most 40 characters");
+        }
         if self.retention.sweep_minutes == 0 {
             return bad("retention.sweep_minutes must be at least 1");
         }
@@ -698,5 +732,22 @@ mod shipped_file {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contactpro.toml");
         let l = super::load(Some(&p), &[], &super::CliOverrides::default()).unwrap();
         assert_eq!(l.config, super::Config::default());
+    }
+}
+
+#[cfg(test)]
+mod web_tests {
+    use super::*;
+
+    #[test]
+    fn a_map_url_must_be_http_with_the_address_in_it() {
+        let with =
+            |url: &str| Config { web: WebConfig { map_url: url.into(), ..Default::default() }, ..Default::default() };
+        assert!(with("https://www.google.com/maps/search/?api=1&query={address}").check().is_ok());
+        assert!(with("").check().is_ok(), "empty: no map links");
+        for bad in ["javascript:alert(1)//{address}", "https://maps.example/", "ftp://x/{address}"] {
+            let err = with(bad).check().unwrap_err().to_string();
+            assert!(err.contains("web.map_url"), "{bad}: {err}");
+        }
     }
 }

@@ -97,6 +97,7 @@ impl AppState {
                     allowed_orgs: Vec::new(),
                     demo_secret: Some(secret),
                     keys,
+                    directory: Default::default(),
                 }
             }
             AuthMode::Entra => auth::providers::entra(&config.auth.entra, &http, clock.clone(), leeway, keys)

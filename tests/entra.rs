@@ -142,6 +142,8 @@ async fn the_browser_signs_in_to_any_work_account_when_any_tenant_is_allowed() {
     assert_eq!(info["auth_mode"], "entra");
     assert_eq!(info["entra"]["tenant"], "organizations", "{info}");
     assert_eq!(info["entra"]["authority"], idp.url.as_str());
+    assert_eq!(info["map"]["url"], "https://www.openstreetmap.org/search?query={address}", "{info}");
+    assert_eq!(info["map"]["name"], "OpenStreetMap");
     let r = reqwest::get(format!("{}/", app.url)).await.unwrap();
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
     let origin = reqwest::Url::parse(&idp.url).unwrap().origin().ascii_serialization();
@@ -363,4 +365,106 @@ async fn known_kids_never_wait_for_a_slow_key_endpoint() {
     );
     assert!(!refresh.is_finished(), "the refresh was expected to be still running");
     assert_eq!(refresh.await.unwrap(), 401);
+}
+
+fn colleagues() -> Vec<Value> {
+    vec![
+        json!({"displayName": "Lee Gu", "mail": "Lee.Gu@contoso.example", "userPrincipalName": "LeeG@contoso.example", "jobTitle": "Director"}),
+        json!({"displayName": "Adèle Vance", "mail": "adele@contoso.example", "userPrincipalName": "adele@contoso.example"}),
+        json!({"displayName": "Lee Guest", "mail": "lee@fabrikam.example", "userPrincipalName": "lee_fabrikam.example#EXT#@contoso.example"}),
+    ]
+}
+
+/// An owner finds a colleague who never signed in through Graph's directory; that person comes as a
+/// pending `upn:` id the permissions take, and people who signed in are not listed twice.
+#[tokio::test]
+async fn pickers_find_colleagues_in_the_directory() {
+    let idp = Idp::start(&["key-1"]).await;
+    *idp.state.graph_reply.lock() = GraphReply::Me(json!({"displayName": "Adèle Vance"}));
+    *idp.state.directory.lock() = colleagues();
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), obo_config).await;
+    let token = sign("key-1", &v2_claims(&idp, &clock, CONTOSO, "oid-adele"));
+    assert_eq!(login(&app, &token).await.0, 200);
+
+    let (s, v) = app.with_token(&token).get("/api/v1/users?q=lee").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["directory"], "searched", "{v}");
+    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|u| u["oid"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["upn:leeg@contoso.example"], "the guest is left out: {v}");
+    assert_eq!(v["items"][0]["display_name"], "Lee Gu");
+    assert_eq!(v["items"][0]["job_title"], "Director");
+
+    // Adèle signed in: she is listed once, under her object id.
+    let (_, v) = app.with_token(&token).get("/api/v1/users?q=adele").await;
+    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|u| u["oid"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["oid-adele"], "{v}");
+
+    // The search phrase cannot be broken out of, and the ConsistencyLevel header Graph needs is sent.
+    let (s, _) = app.with_token(&token).get("/api/v1/users?q=le%22e%5C").await;
+    assert_eq!(s, 200);
+    let reqs = idp.state.directory_requests.lock().clone();
+    assert_eq!(reqs.last().unwrap().0, r#""displayName:lee" OR "mail:lee" OR "userPrincipalName:lee""#);
+    assert!(reqs.iter().all(|(_, level)| level == "eventual"));
+
+    // One token exchange for all those searches (plus the login's): the Graph token is cached.
+    let scopes: Vec<String> = idp.state.token_requests.lock().iter().map(|(_, f)| f["scope"].clone()).collect();
+    assert_eq!(scopes.iter().filter(|s| s.ends_with("/User.ReadBasic.All")).count(), 1, "{scopes:?}");
+
+    // The pending id is accepted as a member and resolved when Lee signs in.
+    let c = app.with_token(&token);
+    let (s, list) = c.post("/api/v1/lists", &json!({"name": "Crew"})).await;
+    assert_eq!(s, 201, "{list}");
+    let id = list["id"].as_str().unwrap();
+    let perms = json!({"mode": "custom", "members": [{"oid": "upn:leeg@contoso.example", "add": true}]});
+    let (s, v) = c.patch(&format!("/api/v1/lists/{id}"), &json!({"permissions": perms})).await;
+    assert!(s.is_success(), "{s} {v}");
+}
+
+/// Without the organization's consent, or with Graph down, the picker still lists people who
+/// signed in, and says why the directory is missing; a one-letter query does not reach Graph.
+#[tokio::test]
+async fn the_directory_search_degrades_to_people_who_signed_in() {
+    let idp = Idp::start(&["key-1"]).await;
+    *idp.state.graph_reply.lock() = GraphReply::Me(json!({"displayName": "Adèle Vance"}));
+    *idp.state.directory.lock() = colleagues();
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), obo_config).await;
+    let token = sign("key-1", &v2_claims(&idp, &clock, CONTOSO, "oid-adele"));
+    assert_eq!(login(&app, &token).await.0, 200);
+
+    let (_, v) = app.with_token(&token).get("/api/v1/users?q=a").await;
+    assert_eq!(v["directory"], "off", "{v}");
+    assert!(idp.state.directory_requests.lock().is_empty());
+
+    *idp.state.graph_reply.lock() = GraphReply::Down;
+    let (s, v) = app.with_token(&token).get("/api/v1/users?q=ad").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["directory"], "unavailable", "{v}");
+    assert_eq!(v["items"][0]["oid"], "oid-adele");
+
+    // A second user of the same organization whose consent is missing.
+    *idp.state.token_reply.lock() = TokenReply::ConsentMissing;
+    let other = sign("key-1", &v2_claims(&idp, &clock, CONTOSO, "oid-other"));
+    for _ in 0..3 {
+        let (s, v) = app.with_token(&other).get("/api/v1/users?q=ad").await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["directory"], "consent_required", "{v}");
+    }
+    let refused = idp.state.token_requests.lock().iter().filter(|(_, f)| f["assertion"] == other).count();
+    assert_eq!(refused, 1, "a refused consent is remembered, not asked on every keystroke");
+}
+
+#[tokio::test]
+async fn without_a_secret_the_directory_is_not_searched() {
+    let idp = Idp::start(&["key-1"]).await;
+    *idp.state.directory.lock() = colleagues();
+    let clock = ManualClock::new();
+    let app = start(&idp, clock.clone(), |_| {}).await;
+    let token = sign("key-1", &v2_claims(&idp, &clock, CONTOSO, "oid-adele"));
+    assert_eq!(login(&app, &token).await.0, 200);
+    let (_, v) = app.with_token(&token).get("/api/v1/users?q=lee").await;
+    assert_eq!(v["directory"], "off", "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 0);
+    assert!(idp.state.directory_requests.lock().is_empty() && idp.state.token_requests.lock().is_empty());
 }

@@ -11,6 +11,7 @@ import { LANG_STORAGE_KEY, pickLang, translate, type Lang } from './i18n/core';
 import { api, probeHealth } from './api/client';
 import { watchBrowserConnection } from './api/status';
 import { setTokenProvider, tokenProviderFor } from './auth';
+import { setMapProvider } from './lib/map';
 import { completeBrowserSignIn, configureBrowserSignIn, isCallback, loaderFor } from './auth/browser';
 import { detectHost, onTeamsThemeChange, type HostInfo } from './teams/teams';
 import { themeForBrowser, themeForTeams, type ThemeName } from './lib/theme';
@@ -80,6 +81,7 @@ async function boot() {
     return;
   }
   setTokenProvider(tokenProviderFor(info.auth_mode, host.inTeams));
+  setMapProvider(info.map);
   let stored: string | null = null;
   try {
     stored = localStorage.getItem(LANG_STORAGE_KEY);

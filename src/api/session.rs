@@ -154,14 +154,26 @@ pub struct UserQuery {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Users {
+    /// People who signed in first, then directory people (`oid` is `upn:name@domain`).
     items: Vec<Profile>,
+    directory: crate::auth::directory::Searched,
 }
 
-/// People of the caller's organization who have signed in (for permissions and owners).
+/// People of the caller's organization (for permissions and owners): those who signed in, then
+/// (Entra with a client secret and the organization's consent) matches from its directory.
 #[utoipa::path(get, path = "/api/v1/users", tag = "session", params(UserQuery), responses((status = 200, body = Users)),
     security(("bearer" = [])))]
 pub async fn users(State(state): State<AppState>, p: User, Query(q): Query<UserQuery>) -> ApiResult<axum::Json<Users>> {
     let store = org(&state, &p.access).await?;
-    let items = blocking(move || Ok(store.find_users(&q.q.chars().take(100).collect::<String>(), 50)?)).await?;
-    Ok(axum::Json(Users { items }))
+    let text: String = q.q.chars().take(100).collect();
+    let local = {
+        let text = text.clone();
+        blocking(move || Ok(store.find_users(&text, 50)?))
+    };
+    let (local, (directory, found)) = tokio::join!(local, crate::auth::directory::search(&state, &p, &text));
+    let mut items = local?;
+    let known: std::collections::HashSet<String> =
+        items.iter().flat_map(|u| [u.upn.to_lowercase(), u.email.to_lowercase()]).filter(|s| !s.is_empty()).collect();
+    items.extend(found.into_iter().filter(|d| !known.contains(&d.upn) && !known.contains(&d.email.to_lowercase())));
+    Ok(axum::Json(Users { items, directory }))
 }

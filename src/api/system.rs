@@ -81,6 +81,9 @@ pub struct Info {
     auth_mode: AuthMode,
     entra: Option<serde_json::Value>,
     oidc: Option<serde_json::Value>,
+    /// The address link of contact cards: `{address}` is replaced by the URL-encoded address; empty
+    /// = no map links.
+    map: serde_json::Value,
 }
 
 /// What the web app needs to know before sign-in.
@@ -101,6 +104,7 @@ pub async fn info(State(state): State<AppState>) -> Json<Info> {
         }),
         oidc: (a.mode == AuthMode::Oidc)
             .then(|| json!({ "issuer": a.oidc.issuer, "client_id": a.oidc.client_id, "scopes": a.oidc.scopes })),
+        map: json!({ "url": state.config.web.map_url.trim(), "name": state.config.web.map_name.trim() }),
     })
 }
 

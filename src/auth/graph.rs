@@ -6,7 +6,7 @@
 //! `consent_required` so the tab can ask for consent (getAuthToken with silent:false) and retry.
 
 use super::User;
-use super::jwks::read_limited;
+pub(super) use super::jwks::read_limited;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::profiles::Profile;
@@ -32,7 +32,7 @@ struct Me {
     user_principal_name: Option<String>,
 }
 
-enum Failure {
+pub(super) enum Failure {
     Consent,
     Other(String),
 }
@@ -72,10 +72,28 @@ fn merge(mut profile: Profile, me: Me) -> Profile {
 }
 
 async fn fetch_me(state: &AppState, p: &User, token: &str) -> Result<Me, Failure> {
+    let graph = state.config.auth.entra.graph_url.trim_end_matches('/');
+    let access = on_behalf_of(state, p, token, "User.Read").await?;
+    let resp = state
+        .http
+        .get(format!("{graph}/v1.0/me"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    if !resp.status().is_success() {
+        return Err(Failure::Other(format!("Graph /me answered {}", resp.status())));
+    }
+    let body = read_limited(resp, MAX_BODY_BYTES).await.map_err(Failure::Other)?;
+    serde_json::from_slice(&body).map_err(|e| Failure::Other(format!("Graph /me: {e}")))
+}
+
+/// Exchange the user's SSO token for a Graph token with `permission` (On-Behalf-Of).
+pub(super) async fn on_behalf_of(state: &AppState, p: &User, token: &str, permission: &str) -> Result<String, Failure> {
     let cfg = &state.config.auth.entra;
     let authority = cfg.authority.trim_end_matches('/');
     let graph = cfg.graph_url.trim_end_matches('/');
-    let scope = format!("{graph}/User.Read");
+    let scope = format!("{graph}/{permission}");
     let form = [
         ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
         ("client_id", cfg.client_id.as_str()),
@@ -91,8 +109,8 @@ async fn fetch_me(state: &AppState, p: &User, token: &str) -> Result<Me, Failure
     let body = read_limited(resp, MAX_BODY_BYTES).await.map_err(Failure::Other)?;
     let tr: TokenResponse =
         serde_json::from_slice(&body).map_err(|e| Failure::Other(format!("token endpoint answered {status}: {e}")))?;
-    let access = match (tr.access_token, tr.error) {
-        (Some(t), None) if status.is_success() => t,
+    match (tr.access_token, tr.error) {
+        (Some(t), None) if status.is_success() => Ok(t),
         (_, Some(err)) => {
             let desc = tr.error_description.unwrap_or_default();
             let consent = err == "interaction_required"
@@ -102,20 +120,8 @@ async fn fetch_me(state: &AppState, p: &User, token: &str) -> Result<Me, Failure
                 return Err(Failure::Consent);
             }
             // error_description names the AADSTS code and carries no secret.
-            return Err(Failure::Other(format!("token endpoint: {err}: {}", desc.lines().next().unwrap_or(""))));
+            Err(Failure::Other(format!("token endpoint: {err}: {}", desc.lines().next().unwrap_or(""))))
         }
-        _ => return Err(Failure::Other(format!("token endpoint answered {status} without a token"))),
-    };
-    let resp = state
-        .http
-        .get(format!("{graph}/v1.0/me"))
-        .bearer_auth(access)
-        .send()
-        .await
-        .map_err(|e| Failure::Other(e.to_string()))?;
-    if !resp.status().is_success() {
-        return Err(Failure::Other(format!("Graph /me answered {}", resp.status())));
+        _ => Err(Failure::Other(format!("token endpoint answered {status} without a token"))),
     }
-    let body = read_limited(resp, MAX_BODY_BYTES).await.map_err(Failure::Other)?;
-    serde_json::from_slice(&body).map_err(|e| Failure::Other(format!("Graph /me: {e}")))
 }

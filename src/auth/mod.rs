@@ -6,6 +6,7 @@
 pub mod apikey;
 pub mod apppass;
 pub mod demo;
+pub mod directory;
 pub mod graph;
 pub mod jwks;
 pub mod jwt;
@@ -201,6 +202,8 @@ pub struct Auth {
     /// Present in demo mode only: the secret the server signs its own tokens with.
     pub demo_secret: Option<Vec<u8>>,
     pub keys: apikey::KeyAuth,
+    /// Graph tokens of the directory people search.
+    pub directory: directory::Tokens,
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {

@@ -55,7 +55,15 @@ pub fn entra(
         required_scope: Some(ENTRA_SCOPE.into()),
         leeway_secs,
     };
-    Ok(Auth { verifier, claims: ClaimNames::default(), fixed_org: None, allowed_orgs, demo_secret: None, keys })
+    Ok(Auth {
+        verifier,
+        claims: ClaimNames::default(),
+        fixed_org: None,
+        allowed_orgs,
+        demo_secret: None,
+        keys,
+        directory: Default::default(),
+    })
 }
 
 pub fn oidc(
@@ -94,5 +102,13 @@ pub fn oidc(
         name: cfg.name_claim.clone(),
         username: cfg.username_claim.clone(),
     };
-    Ok(Auth { verifier, claims, fixed_org, allowed_orgs: Vec::new(), demo_secret: None, keys })
+    Ok(Auth {
+        verifier,
+        claims,
+        fixed_org,
+        allowed_orgs: Vec::new(),
+        demo_secret: None,
+        keys,
+        directory: Default::default(),
+    })
 }

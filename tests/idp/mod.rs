@@ -87,6 +87,10 @@ pub struct IdpState {
     pub graph_auth: Mutex<Vec<String>>,
     /// The issuer the discovery document names (OIDC).
     pub discovery_issuer: Mutex<String>,
+    /// The directory Graph `/v1.0/users?$search` searches (Graph user objects).
+    pub directory: Mutex<Vec<Value>>,
+    /// (`$search`, `ConsistencyLevel` header) of every directory search.
+    pub directory_requests: Mutex<Vec<(String, String)>>,
 }
 
 pub struct Idp {
@@ -109,6 +113,8 @@ impl Idp {
             token_requests: Mutex::new(Vec::new()),
             graph_auth: Mutex::new(Vec::new()),
             discovery_issuer: Mutex::new(url.clone()),
+            directory: Mutex::new(Vec::new()),
+            directory_requests: Mutex::new(Vec::new()),
         });
         let app = Router::new()
             .route("/common/discovery/v2.0/keys", get(jwks))
@@ -116,6 +122,7 @@ impl Idp {
             .route("/.well-known/openid-configuration", get(discovery))
             .route("/{tid}/oauth2/v2.0/token", post(token))
             .route("/v1.0/me", get(me))
+            .route("/v1.0/users", get(users))
             .with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { url, state }
@@ -206,6 +213,43 @@ async fn me(State(s): State<Arc<IdpState>>, headers: HeaderMap) -> (StatusCode, 
         GraphReply::Me(v) => (StatusCode::OK, Json(v)),
         GraphReply::Down => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"error": {"code": "serviceNotAvailable"}}))),
     }
+}
+
+/// Graph's `/users` with `$search="displayName:x" OR "mail:x" OR ...`: every clause is a
+/// case-insensitive substring match here (Graph tokenizes; close enough for the server's use).
+async fn users(
+    State(s): State<Arc<IdpState>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> (StatusCode, Json<Value>) {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    s.graph_auth.lock().push(auth.clone());
+    let search = q.get("$search").cloned().unwrap_or_default();
+    let level = headers.get("consistencylevel").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    s.directory_requests.lock().push((search.clone(), level.clone()));
+    if auth != format!("Bearer graph-token-for-{CLIENT_ID}") {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": {"code": "InvalidAuthenticationToken"}})));
+    }
+    if matches!(*s.graph_reply.lock(), GraphReply::Down) {
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"error": {"code": "serviceNotAvailable"}})));
+    }
+    if level != "eventual" {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": {"code": "Request_UnsupportedQuery"}})));
+    }
+    let clauses: Vec<(String, String)> = search
+        .split(" OR ")
+        .filter_map(|c| c.trim().trim_matches('"').split_once(':').map(|(k, v)| (k.to_owned(), v.to_lowercase())))
+        .collect();
+    let top = q.get("$top").and_then(|t| t.parse::<usize>().ok()).unwrap_or(100);
+    let found: Vec<Value> = s
+        .directory
+        .lock()
+        .iter()
+        .filter(|u| clauses.iter().any(|(k, v)| u[k.as_str()].as_str().is_some_and(|x| x.to_lowercase().contains(v))))
+        .take(top)
+        .cloned()
+        .collect();
+    (StatusCode::OK, Json(json!({ "value": found })))
 }
 
 /// Sign `claims` with RS256 under `kid` (the key's own private key).

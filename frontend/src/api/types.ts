@@ -7,6 +7,8 @@ export interface Info {
   auth_mode: AuthMode;
   entra: { client_id: string; authority: string; app_id_uri: string; tenant: string } | null;
   oidc: { issuer: string; client_id: string; scopes: string } | null;
+  /** Address links: `{address}` in `url` becomes the URL-encoded address; empty url = no links. */
+  map?: { url: string; name: string };
 }
 
 export interface Persona {

@@ -6,7 +6,7 @@ import type { Contact, User } from '../api/types';
 import { useDebounced } from '../book/useContacts';
 import { LiteAvatar } from '../book/lite';
 import { useT } from '../i18n';
-import { looksLikeEmail, matchesKnownUser, pendingId } from '../lib/pending';
+import { looksLikeEmail, matchesKnownUser, pendingEmail, pendingId } from '../lib/pending';
 
 /**
  * Fluent's Combobox makes active the first option whose text *starts with* what was typed, so
@@ -53,7 +53,9 @@ export function UserPicker({ label, exclude, onPick, placeholder, allowPending }
     api.users(dq, ctrl.signal).then((r) => setResult({ q: dq, items: r.items }), () => undefined);
     return () => ctrl.abort();
   }, [dq]);
-  const users = result.q === q ? result.items : [];
+  // People from the organization's directory come as `upn:` ids (not signed in yet): only pickers
+  // that take such ids show them.
+  const users = (result.q === q ? result.items : []).filter((u) => allowPending || !pendingEmail(u.oid));
   const shown = users.filter((u) => !exclude.includes(u.oid));
   const email = q.trim().toLowerCase();
   const pending: User | null =
@@ -94,7 +96,7 @@ export function UserPicker({ label, exclude, onPick, placeholder, allowPending }
             <Avatar name={u.display_name} size={24} />
             <span className={s.col}>
               {u.display_name}
-              <Caption1>{u.upn || u.email}</Caption1>
+              <Caption1>{pendingEmail(u.oid) ? t('picker.fromDirectory', { upn: u.upn }) : u.upn || u.email}</Caption1>
             </span>
           </span>
         </Option>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContactFields } from '../api/types';
 import { escapeText, mapUrl, splitName, toVCard, vcardFileName } from './vcard';
+import { setMapProvider } from './map';
 
 describe('vCard of one contact', () => {
   it('derives family and given names', () => {
@@ -32,5 +33,18 @@ describe('vCard of one contact', () => {
     expect(vcardFileName('???')).toBe('contact.vcf');
     expect(mapUrl({ street: '1 Rua', city: 'Porto', postal_code: '', state: '', country: '' })).toBe('https://www.openstreetmap.org/search?query=1%20Rua%2C%20Porto');
     expect(mapUrl({ street: '', city: ' ', postal_code: '', state: '', country: '' })).toBeNull();
+  });
+  it('uses the map the server names, and never a non-http one', () => {
+    const porto = { street: '1 Rua', city: 'Porto', postal_code: '', state: '', country: '' };
+    try {
+      setMapProvider({ url: 'https://maps.example/?q={address}&z={address}', name: 'Maps' });
+      expect(mapUrl(porto)).toBe('https://maps.example/?q=1%20Rua%2C%20Porto&z=1%20Rua%2C%20Porto');
+      setMapProvider({ url: 'javascript:alert(1)//{address}', name: 'x' });
+      expect(mapUrl(porto)).toBeNull();
+      setMapProvider({ url: '', name: '' });
+      expect(mapUrl(porto)).toBeNull();
+    } finally {
+      setMapProvider({ url: 'https://www.openstreetmap.org/search?query={address}', name: 'OpenStreetMap' });
+    }
   });
 });

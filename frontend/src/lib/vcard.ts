@@ -1,6 +1,7 @@
 // One contact as a vCard 3.0 (RFC 2426): what phones import from a download or a QR code.
 import type { ContactFields } from '../api/types';
 import { completeUrl } from './validation';
+import { mapProvider } from './map';
 
 /** RFC 2426 text escaping: backslash, comma, semicolon, newline. */
 export function escapeText(s: string): string {
@@ -47,8 +48,11 @@ export function vcardFileName(fullName: string): string {
   return `${base || 'contact'}.vcf`;
 }
 
-/** The address on a map (OpenStreetMap), or null when there is no address. */
+/** The address on the configured map, or null when there is no address or no map. */
 export function mapUrl(a: ContactFields['address']): string | null {
   const q = [a.street, a.postal_code, a.city, a.state, a.country].map((s) => s.trim()).filter(Boolean).join(', ');
-  return q ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(q)}` : null;
+  // Only http(s) templates (the server checks too): a javascript: URL must never become a link.
+  const map = mapProvider();
+  if (!q || !/^https?:\/\//.test(map.url)) return null;
+  return map.url.split('{address}').join(encodeURIComponent(q));
 }

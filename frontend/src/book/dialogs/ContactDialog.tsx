@@ -16,6 +16,7 @@ import { CopyButton, DangerButton, copyText } from '../../components/ui';
 import { ArrowDownload20Regular, Link20Regular, QrCode20Regular } from '../../components/icons';
 import { saveBlob } from '../../api/client';
 import { mapUrl, toVCard, vcardFileName } from '../../lib/vcard';
+import { mapName } from '../../lib/map';
 import { contactUrl } from '../../lib/deeplinks';
 
 // The QR encoder is only fetched when someone asks for a QR code.
@@ -371,7 +372,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
         {row('address.city')}
         {row('address.state')}
         {row('address.country')}
-        {mapHref && row('address.street' as FieldKey, undefined, <FLink href={mapHref} target="_blank" rel="noopener noreferrer">{t('contact.openMap')}</FLink>, t('contact.map'))}
+        {mapHref && row('address.street' as FieldKey, undefined, <FLink href={mapHref} target="_blank" rel="noopener noreferrer">{t('contact.openMap', { name: mapName() })}</FLink>, t('contact.map'))}
       </dl>
     );
   else if (tab === 'groups')
