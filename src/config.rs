@@ -422,6 +422,9 @@ pub struct SearchConfig {
     /// is "+33 6 15..."). Empty: digits are matched as written; demo mode then uses "FR", the
     /// region of its sample data.
     pub default_region: String,
+    /// Organizations (tenant id) whose numbers follow another region's rules, e.g. a German
+    /// subsidiary on a French server: `{ "<tenant id>" = "DE" }`.
+    pub regions: std::collections::BTreeMap<String, String>,
 }
 
 impl SearchConfig {
@@ -617,6 +620,13 @@ impl Config {
         }
         if self.web.map_name.chars().count() > 40 {
             return bad("web.map_name must be at most 40 characters");
+        }
+        for (org, region) in &self.search.regions {
+            if crate::search::phone::Region::new(region.trim()).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "search.regions: {region:?} (for {org}) is not a region code with phone numbering rules"
+                )));
+            }
         }
         if self.retention.sweep_minutes == 0 {
             return bad("retention.sweep_minutes must be at least 1");

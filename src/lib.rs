@@ -107,6 +107,13 @@ impl AppState {
         };
         // Indexes built from now on read phone numbers with this region's rules.
         search::phone::set_default_region(config.search.region(config.auth.mode));
+        search::phone::add_org_regions(
+            config
+                .search
+                .regions
+                .iter()
+                .filter_map(|(org, code)| search::phone::Region::new(code.trim()).map(|r| (org.trim().to_owned(), r))),
+        );
         let registry = Arc::new(Registry::new(
             dir,
             config.storage.max_open_orgs,

@@ -94,6 +94,34 @@ async fn search_finds_numbers_domains_and_typos_as_typed() {
     assert_eq!((v["total"].as_u64(), v["fuzzy"].as_bool()), (Some(0), Some(false)));
 }
 
+/// An organization configured with its own region reads national numbers with that region's
+/// rules, while the server's default stays for the others.
+#[tokio::test]
+async fn an_organization_can_have_its_own_phone_region() {
+    const BERLIN: &str = "0b0e0e0f-1e57-4a11-9b1d-de0000000001";
+    const JONAS: Person = Person { tid: BERLIN, oid: "jonas", name: "Jonas Weber", upn: "jonas@berlin.example" };
+    let app = TestApp::start_with(|c| {
+        c.search.default_region = "FR".into();
+        c.search.regions.insert(BERLIN.to_uppercase(), "de".into());
+    })
+    .await;
+    let q = |s: &str| format!("q={}", urlencode(s));
+    let names = |v: Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|c| c["full_name"].as_str().unwrap().to_owned()).collect()
+    };
+    let jonas = app.as_user(JONAS).await;
+    let list = jonas.create_list("Team").await;
+    jonas.create_contact(&list, json!({"full_name": "Lena Koch", "phone": "+49 30 1234567"})).await;
+    assert_eq!(names(jonas.search(&list, &q("030 123")).await), ["Lena Koch"], "German national form");
+    assert!(names(jonas.search(&list, &q("0049 30 123")).await).contains(&"Lena Koch".to_owned()));
+    let adele = app.as_user(ADELE).await;
+    let list = adele.create_list("Crew").await;
+    adele.create_contact(&list, json!({"full_name": "Anne Petit", "mobile": "+33 6 35 73 38 82"})).await;
+    adele.create_contact(&list, json!({"full_name": "Lena Koch", "phone": "+49 30 1234567"})).await;
+    assert_eq!(names(adele.search(&list, &q("06 35 73")).await), ["Anne Petit"], "French rules in the other org");
+    assert!(names(adele.search(&list, &q("030 123")).await).is_empty(), "030 is not a French way to write +49 30");
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })

@@ -46,8 +46,8 @@ pub async fn list_duplicates(
 ) -> ApiResult<axum::Json<DuplicatesView>> {
     let list: ListId = parse_id(&list, "list")?;
     let store = org(&state, &p.access).await?;
+    let region = crate::search::phone::region_for(p.org().as_str());
     let clusters = blocking(move || {
-        let region = crate::search::phone::default_region();
         let mut d = Duplicates::new(region.as_deref());
         store.scan_contacts(list, |c| d.add(&c))?;
         Ok(d.clusters())

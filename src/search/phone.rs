@@ -122,6 +122,9 @@ impl Region {
 /// The default region for indexes built from now on (`search.default_region`, set at startup).
 static DEFAULT: RwLock<Option<Arc<Region>>> = RwLock::new(None);
 
+/// Organizations whose phones are read with another region (`search.regions`, set at startup).
+static BY_ORG: RwLock<Option<std::collections::HashMap<String, Arc<Region>>>> = RwLock::new(None);
+
 /// Sets the region used by indexes built after this call (None: digits as typed only).
 pub fn set_default_region(r: Option<Region>) {
     *DEFAULT.write() = r.map(Arc::new);
@@ -129,4 +132,22 @@ pub fn set_default_region(r: Option<Region>) {
 
 pub fn default_region() -> Option<Arc<Region>> {
     DEFAULT.read().clone()
+}
+
+/// Adds per-organization regions (organization id -> region), at startup. Adds rather than
+/// replaces so servers started side by side in one test process keep each other's.
+pub fn add_org_regions(regions: impl IntoIterator<Item = (String, Region)>) {
+    let mut map = BY_ORG.write();
+    let map = map.get_or_insert_with(Default::default);
+    map.extend(regions.into_iter().map(|(org, r)| (org.to_ascii_lowercase(), Arc::new(r))));
+}
+
+/// The region an organization's phone numbers are read with: its own, else the default.
+pub fn region_for(org: &str) -> Option<Arc<Region>> {
+    if let Some(map) = BY_ORG.read().as_ref()
+        && let Some(r) = map.get(&org.to_ascii_lowercase())
+    {
+        return Some(r.clone());
+    }
+    default_region()
 }

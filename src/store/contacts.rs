@@ -105,7 +105,7 @@ impl OrgStore {
             let s: StoredContact = decode(row?.1.value())?;
             all.push(Contact::from(s));
         }
-        Ok(Arc::new(RwLock::new(ListIndex::build_in(crate::search::phone::default_region(), all, names))))
+        Ok(Arc::new(RwLock::new(ListIndex::build_in(crate::search::phone::region_for(self.org.as_str()), all, names))))
     }
 
     /// Calls `f` with every contact of a list, in id order, from one read transaction
