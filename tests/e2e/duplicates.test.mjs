@@ -166,6 +166,10 @@ describe('issue 14: search hint, highlights, duplicates and merge', { concurrenc
     const before = (await call(owner.token, 'GET', `/api/v1/lists/${listId}/contacts?q=francois%20hansen`)).json.total;
 
     const page = await openList(pages);
+    // The list under the dialog shows them: it follows the merge and its Undo.
+    await search(page, 'francois hansen');
+    const cards = card(page, 'François Hansen');
+    await cards.nth(1).waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('menuitem', { name: 'Find duplicates' }).click();
     const view = page.getByRole('dialog', { name: 'Duplicates' });
@@ -202,6 +206,7 @@ describe('issue 14: search hint, highlights, duplicates and merge', { concurrenc
     await dlg.waitFor({ state: 'detached' });
     await toast(page, 'Merged into François Hansen').waitFor();
     await cluster.waitFor({ state: 'detached' });
+    await cards.nth(1).waitFor({ state: 'detached' });
     const [kept, gone] = [hansen.ids[1], hansen.ids[0]];
     assert.equal((await call(owner.token, 'GET', contactUrl(kept))).status, 200, 'the kept one stays');
     assert.equal((await call(owner.token, 'GET', contactUrl(gone))).status, 404, 'the other left the list');
@@ -211,13 +216,34 @@ describe('issue 14: search hint, highlights, duplicates and merge', { concurrenc
     assert.ok(history.some((h) => h.action === 'merged'), 'the merge is in the history');
     assert.equal((await call(owner.token, 'GET', `/api/v1/lists/${listId}/contacts?q=francois%20hansen`)).json.total, before - 1);
 
+    // Undo right here (the toast is out of reach under the dialog): both are back, and duplicates again.
+    const bar = view.getByTestId('merged-bar');
+    await bar.getByText('Merged into François Hansen').waitFor();
+    await bar.getByRole('button', { name: 'Undo' }).click();
+    await cluster.waitFor();
+    await toast(page, 'The merge into François Hansen was undone').waitFor();
+    await toast(page, 'Merged into François Hansen').waitFor({ state: 'detached' }); // its Undo is done
+    assert.equal((await call(owner.token, 'GET', contactUrl(gone))).status, 200, 'Undo: the other is back');
+    assert.equal((await call(owner.token, 'GET', contactUrl(kept))).json.job_title, hansen.people[1].job_title, 'and the kept one as it was');
+
+    // Merge again (the first one kept), close the view, and Undo from the toast.
+    await cluster.getByRole('button', { name: 'Merge François Hansen, François Hansen' }).click();
+    await dlg.locator('[data-keep]').nth(1).waitFor();
+    await dlg.getByRole('button', { name: 'Merge…' }).click();
+    await sure.getByRole('button', { name: 'Merge', exact: true }).click();
+    await dlg.waitFor({ state: 'detached' });
+    await cluster.waitFor({ state: 'detached' });
+    await cards.nth(1).waitFor({ state: 'detached' });
+    assert.equal((await call(owner.token, 'GET', contactUrl(hansen.ids[1]))).status, 404, 'merged into the first this time');
     await page.keyboard.press('Escape');
     await view.waitFor({ state: 'detached' });
+    assert.equal(await cards.count(), 1, 'one left in the list');
     await toast(page, 'Merged into François Hansen').getByRole('button', { name: 'Undo' }).click();
-    await toast(page, 'The merge into François Hansen was undone').waitFor();
-    assert.equal((await call(owner.token, 'GET', contactUrl(gone))).status, 200, 'Undo: the other is back');
+    await cards.nth(1).waitFor();
+    assert.equal((await call(owner.token, 'GET', contactUrl(hansen.ids[1]))).status, 200, 'Undo from the toast: back');
     const again = (await call(owner.token, 'GET', `/api/v1/lists/${listId}/duplicates`)).json;
     assert.ok(again.clusters.some((c) => c.ids.join() === hansen.ids.join()), 'and both are duplicates again');
+    assert.equal((await call(owner.token, 'GET', `/api/v1/lists/${listId}/contacts?q=francois%20hansen`)).json.total, before);
   });
 
   step('a new contact with an existing e-mail: "… already exists", Open it or Add anyway', async (pages) => {

@@ -4,12 +4,13 @@
 // contact its version from before the merge.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
-  Body1, Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles, Spinner, Text,
+  Body1, Button, Caption1, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles, MessageBar,
+  MessageBarActions, MessageBarBody, Spinner, Text,
   tokens, useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { api, ApiError } from '../../api/client';
 import type { Contact, ContactList, DuplicateCluster, Group } from '../../api/types';
-import { Merge20Regular, PeopleSearch24Regular } from '../../components/icons';
+import { ArrowUndo20Regular, Merge20Regular, PeopleSearch24Regular } from '../../components/icons';
 import { EmptyState } from '../../components/ui';
 import { useNotify } from '../../app/notify';
 import { useI18n } from '../../i18n';
@@ -70,6 +71,8 @@ export default function DuplicatesDialog({
   const [merging, setMerging] = useState<Contact[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [mergeError, setMergeError] = useState<string | null>(null);
+  // The last merge, with its Undo also here: the toast's is out of reach while this dialog is open.
+  const [lastMerge, setLastMerge] = useState<{ name: string; undo: () => Promise<string>; withdraw: () => void } | null>(null);
   const restoreTarget = useRestoreFocusTarget();
   const seq = useRef(0);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -125,13 +128,18 @@ export default function DuplicatesDialog({
       focusAfterLoad.current = true;
       onMerged();
       void load(shown);
-      notify.undoable(t('dup.merged', { name: merged.full_name }), async () => {
-        for (const o of others) await api.restoreContact(list.id, o.id);
-        await api.revertContact(list.id, keep.id, keep.version, merged.version);
-        onMerged();
-        void loadRef.current(shown);
-        return t('dup.unmerged', { name: keep.full_name });
-      });
+      // One Undo, whichever button runs it (the toast's or the one in this dialog).
+      let undone: Promise<string> | null = null;
+      const undo = () =>
+        (undone ??= (async () => {
+          for (const o of others) await api.restoreContact(list.id, o.id);
+          await api.revertContact(list.id, keep.id, keep.version, merged.version);
+          onMerged();
+          void loadRef.current(shown);
+          return t('dup.unmerged', { name: keep.full_name });
+        })());
+      const withdraw = notify.undoable(t('dup.merged', { name: merged.full_name }), undo);
+      setLastMerge({ name: merged.full_name, undo, withdraw });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 412 || e.status === 404 || (e.status === 422 && 'others' in e.fields))) {
         // Someone changed or removed one of them meanwhile: show the duplicates as they are now.
@@ -236,6 +244,28 @@ export default function DuplicatesDialog({
           <DialogTitle>{t('dup.title')}</DialogTitle>
           <DialogContent className={s.body}>
             <Body1>{t('dup.intro')}</Body1>
+            <div role="status">
+              {lastMerge && (
+                <MessageBar intent="success" data-testid="merged-bar">
+                  <MessageBarBody>{t('dup.merged', { name: lastMerge.name })}</MessageBarBody>
+                  <MessageBarActions>
+                    <Button
+                      size="small"
+                      icon={<ArrowUndo20Regular />}
+                      onClick={() => {
+                        const m = lastMerge;
+                        setLastMerge(null);
+                        m.withdraw();
+                        focusAfterLoad.current = true;
+                        m.undo().then((msg) => notify.success(msg), (e: unknown) => notify.error(e, t('undo.failed')));
+                      }}
+                    >
+                      {t('undo.action')}
+                    </Button>
+                  </MessageBarActions>
+                </MessageBar>
+              )}
+            </div>
             {content}
           </DialogContent>
           <DialogActions>
