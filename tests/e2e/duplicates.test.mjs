@@ -279,6 +279,28 @@ describe('issue 14: search hint, highlights, duplicates and merge', { concurrenc
     assert.equal((await call(owner.token, 'GET', `/api/v1/lists/${listId}/contacts?per_page=1`)).json.total, total + 1, 'created once');
   });
 
+  step('a list without duplicates says so', async (pages) => {
+    const list = await call(owner.token, 'POST', '/api/v1/lists', { name: 'No twins' });
+    assert.equal(list.status, 201);
+    for (const full_name of ['Aiko Tanaka', 'Björn Larsson']) {
+      assert.equal((await call(owner.token, 'POST', `/api/v1/lists/${list.json.id}/contacts`, { full_name })).status, 201);
+    }
+    const ctx = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
+    await ctx.addInitScript((t) => sessionStorage.setItem('contactpro.token', t), owner.token);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    pages.push(page);
+    await page.goto(`${server.base}/lists/${list.json.id}`);
+    await page.locator('[data-contact-id]').first().waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('menuitem', { name: 'Find duplicates' }).click();
+    const view = page.getByRole('dialog', { name: 'Duplicates' });
+    await view.getByText('No duplicates found').waitFor();
+    assert.equal(await view.locator('[data-merge-cluster]').count(), 0);
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'detached' });
+  });
+
   step('accessibility: no serious axe violation in the Duplicates view and the merge dialog', async () => {
     const bad = Object.entries(axeReport).flatMap(([view, r]) => r.severe.map((v) => `${view}: ${v.id} (${v.impact}) ${v.help} @ ${v.nodes.join(' | ')}`));
     assert.deepEqual(Object.keys(axeReport).sort(), ['duplicates', 'merge'], 'both views checked');
