@@ -1,7 +1,7 @@
 import { getToken, clearSession } from '../auth';
 import { RETRYABLE_503, retryDelayMs, setServiceStatus, sleep, startOfflineProbe } from './status';
 import type {
-  About, ApiKey, AppPassword, Contact, ContactFields, ContactList, ContactPage, CreatedAppPassword, Group, HistoryEntry, ImportUndo, Info, Items, Job,
+  About, ApiKey, AppPassword, Contact, ContactFields, ContactList, ContactPage, CreatedAppPassword, Duplicates, MergeRequest, Group, HistoryEntry, ImportUndo, Info, Items, Job,
   LoginResponse, Persona, TokenResponse, TrashedContact, TrashedList, User,
 } from './types';
 
@@ -169,6 +169,13 @@ export const api = {
     request<Contact>(`${L(id)}/contacts/${enc(cid)}`, { method: 'PATCH', body, headers: { 'If-Match': `"${version}"` } }),
   deleteContact: (id: string, cid: string, version: number) =>
     request<void>(`${L(id)}/contacts/${enc(cid)}`, { method: 'DELETE', headers: { 'If-Match': `"${version}"` } }),
+
+  // Duplicates and merge (issue 14).
+  duplicates: (id: string) => request<Duplicates>(`${L(id)}/duplicates`),
+  mergeContacts: (id: string, keep: string, body: MergeRequest, version?: number) =>
+    request<Contact>(`${L(id)}/contacts/${enc(keep)}/merge`, {
+      method: 'POST', body, headers: version !== undefined ? { 'If-Match': `"${version}"` } : undefined,
+    }),
 
   groups: (id: string) => request<Items<Group>>(`${L(id)}/groups`),
   createGroup: (id: string, name: string) => request<Group>(`${L(id)}/groups`, { method: 'POST', body: { name } }),

@@ -131,6 +131,25 @@ export interface ContactPage {
   page: number;
   per_page: number;
   letters?: Record<string, number>;
+  /** The query found nothing as typed: these are results for similar words (typo tolerance). */
+  fuzzy?: boolean;
+}
+
+/** Why contacts look like one person (GET /lists/{id}/duplicates). */
+export type DuplicateReason = 'email' | 'phone' | 'name';
+export interface DuplicateCluster {
+  ids: string[];
+  reasons: DuplicateReason[];
+}
+export interface Duplicates {
+  clusters: DuplicateCluster[];
+  total: number;
+}
+
+/** POST /lists/{id}/contacts/{keep}/merge: `fields` names, per field, the contact whose value to keep. */
+export interface MergeRequest {
+  others: string[];
+  fields: Record<string, string>;
 }
 
 export interface Group {

@@ -8,9 +8,10 @@ interface Notify {
   error: (e: unknown, title?: string) => void;
   /**
    * A success with an Undo button (issue 13: nothing is lost by a click). `undo` does the work and
-   * returns what to say when it is done; a failure is shown as an error.
+   * returns what to say when it is done; a failure is shown as an error. Returns a function that
+   * withdraws the toast (the same Undo was done elsewhere).
    */
-  undoable: (title: string, undo: () => Promise<string>) => void;
+  undoable: (title: string, undo: () => Promise<string>) => () => void;
   /** A short, polite note (someone else's change), no intent colour. */
   info: (title: string) => void;
 }
@@ -103,6 +104,11 @@ export function NotifyProvider({ children }: { children: ReactNode }) {
         },
       );
       lastUndo.current = run;
+      return () => {
+        started = true;
+        if (lastUndo.current === run) lastUndo.current = null;
+        dismissToast(toastId);
+      };
     },
     [dispatchToast, dismissToast, success, error, t],
   );

@@ -7,6 +7,7 @@ import { ActionLink, LiteAvatar } from './lite';
 import { Call20Regular, Mail20Regular } from '../components/icons';
 import { selectClick, useSelectKeys, type SelectActions, type SelectProps } from './selectKeys';
 import { useT } from '../i18n';
+import { Hl } from './Highlight';
 
 const useStyles = makeStyles({
   grid: {
@@ -76,9 +77,9 @@ export const ContactCard = memo(function ContactCard({
   const s = useStyles();
   const t = useT();
   const show = (f: VisibleField) => fields.includes(f);
-  const sub = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
-    .filter(Boolean)
-    .join(' · ');
+  const subParts = [show('job_title') && contact.job_title, show('company') && contact.company, show('department') && contact.department]
+    .filter((x): x is string => !!x);
+  const sub = subParts.join(' · ');
   const phone = (show('mobile') && contact.mobile) || (show('phone') && contact.phone) || '';
   return (
     <li
@@ -113,22 +114,28 @@ export const ContactCard = memo(function ContactCard({
         <LiteAvatar name={contact.full_name} size={40} />
         <div className={s.who}>
           <button type="button" data-contact-name className={s.name} onClick={(e) => { e.stopPropagation(); onCommand('view', contact); }}>
-            {contact.full_name}
+            <Hl text={contact.full_name} />
           </button>
-          {sub && <Caption1 className={s.sub}>{sub}</Caption1>}
+          {sub && (
+            <Caption1 className={s.sub}>
+              {subParts.map((x, i) => (
+                <span key={i}>{i > 0 && ' · '}<Hl text={x} /></span>
+              ))}
+            </Caption1>
+          )}
         </div>
         <ContactMenu contact={contact} rights={rights} onCommand={onCommand} />
       </div>
       {phone && (
         <div className={s.line}>
           <Call20Regular className={s.lineIcon} aria-hidden />
-          <Text size={200} className={s.ellipsis}>{phone}</Text>
+          <Text size={200} className={s.ellipsis}><Hl text={phone} phone /></Text>
         </div>
       )}
       {show('email') && contact.email && (
         <div className={s.line}>
           <Mail20Regular className={s.lineIcon} aria-hidden />
-          <Text size={200} className={s.ellipsis}>{contact.email}</Text>
+          <Text size={200} className={s.ellipsis}><Hl text={contact.email} /></Text>
         </div>
       )}
       <div className={s.actions}>

@@ -4,7 +4,7 @@ import { Button, makeStyles, mergeClasses, Spinner, tokens, Tag, Subtitle2 } fro
 import { api, ApiError } from '../api/client';
 import type { Contact, ContactList, DisplayMode, Group, SortField } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
-import { ArrowUpload20Regular, ContactCard48Regular, PersonAdd20Regular, Search20Regular } from '../components/icons';
+import { ArrowUpload20Regular, ContactCard48Regular, Info20Regular, PersonAdd20Regular, Search20Regular } from '../components/icons';
 import { CardSkeletons, EmptyState } from '../components/ui';
 import { navigate, useLocation } from '../app/router';
 import { useNotify } from '../app/notify';
@@ -29,6 +29,8 @@ import type { ContactCommand } from './ContactMenu';
 import { DialogBoundary, lazyRetry, preloadWhenIdle } from '../app/resilience';
 import { onServiceBack } from '../api/status';
 import { VisuallyHidden } from '../components/ui';
+import { HighlightContext } from './Highlight';
+import { NO_HIGHLIGHT, parseQuery } from '../lib/highlight';
 
 const ContactDialog = lazyRetry(() => import('./dialogs/ContactDialog'));
 const DeleteContactDialog = lazyRetry(() => import('./dialogs/DeleteContactDialog'));
@@ -43,6 +45,7 @@ const DisplaySettingsDialog = lazyRetry(() => import('./dialogs/DisplaySettingsD
 const AboutDialog = lazyRetry(() => import('./dialogs/AboutDialog'));
 const ListAdminDialog = lazyRetry(() => import('./dialogs/ListAdminDialog'));
 const TrashDialog = lazyRetry(() => import('./dialogs/TrashDialog'));
+const DuplicatesDialog = lazyRetry(() => import('./dialogs/DuplicatesDialog'));
 
 const useStyles = makeStyles({
   shell: { flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 },
@@ -60,6 +63,13 @@ const useStyles = makeStyles({
   // Results of the previous query stay in place but dimmed, so they are never taken for the answer.
   stale: { opacity: 0.4, pointerEvents: 'none', transitionProperty: 'opacity', transitionDuration: tokens.durationNormal, transitionDelay: '150ms' },
   center: { flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center' },
+  // "Showing results for similar words": the query found nothing as typed (typo tolerance).
+  hint: {
+    display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginBottom: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`, borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1, border: `1px solid ${tokens.colorNeutralStroke2}`,
+    '& svg': { flexShrink: 0, color: tokens.colorBrandForeground1 },
+  },
   // Off screen until focused: the first Tab of the page offers to jump over the toolbars.
   skip: {
     position: 'absolute', left: tokens.spacingHorizontalS, top: '-100px', zIndex: 100,
@@ -203,6 +213,9 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   const desk = useContacts(listId, phone ? null : query, reloadKey, refreshKey);
   const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order } : null, reloadKey);
   const { data, loading, error } = phone ? endless : desk;
+  // Typo-tolerant results match other words than the query's: nothing to mark in them.
+  const fuzzy = !!data?.fuzzy && !!state.q;
+  const highlightQuery = useMemo(() => (fuzzy ? NO_HIGHLIGHT : parseQuery(state.q)), [fuzzy, state.q]);
 
   // Back from offline (or a sign-in outage): load again what failed, without a click.
   useEffect(
@@ -553,8 +566,17 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
               }}
             />
           )}
+          {/* Always there, so that screen readers announce the hint when it appears. */}
+          <div role="status" aria-live="polite">
+            {fuzzy && !loading && !failed && (
+              <div className={s.hint} data-testid="fuzzy-hint">
+                <Info20Regular aria-hidden />
+                {t('search.fuzzy')}
+              </div>
+            )}
+          </div>
           <div className={loading && data ? s.stale : undefined} data-stale={loading && data ? '' : undefined}>
-            {content}
+            <HighlightContext.Provider value={highlightQuery}>{content}</HighlightContext.Provider>
           </div>
         </main>
         {phone && <AlphaRail vertical letters={data?.letters} current={state.letter} onPick={onLetter} />}
@@ -572,6 +594,8 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
         {contactDialog && (
           <DialogBoundary onClose={closeContact}>
           <ContactDialog
+            key={contactDialog.contact?.id ?? 'new'}
+            onOpenExisting={viewContact}
             listId={listId}
             list={list}
             groups={groups}
@@ -611,6 +635,9 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
           </DialogBoundary>
         )}
         {dialog === 'trash' && <DialogBoundary onClose={closeDialog}><TrashDialog list={list} onClose={closeDialog} onRestored={reload} /></DialogBoundary>}
+        {dialog === 'duplicates' && (
+          <DialogBoundary onClose={closeDialog}><DuplicatesDialog list={list} groups={groups} onClose={closeDialog} onMerged={reload} /></DialogBoundary>
+        )}
         {dialog === 'about' && <DialogBoundary onClose={closeDialog}><AboutDialog listId={listId} list={list} onClose={() => setDialog(null)} /></DialogBoundary>}
       </Suspense>
     </>

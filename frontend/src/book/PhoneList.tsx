@@ -9,6 +9,7 @@ import { LiteAvatar } from './lite';
 import { ACTION_ICONS } from './actions';
 import { mailtoHref, primaryPhone, telHref } from '../lib/deeplinks';
 import { useT } from '../i18n';
+import { Hl } from './Highlight';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column' },
@@ -64,8 +65,8 @@ const PhoneRow = memo(function PhoneRow({ contact, onCommand, group }: { contact
     >
       <LiteAvatar name={contact.full_name} size={40} />
       <span className={s.who}>
-        <span className={s.name} data-contact-name>{contact.full_name}</span>
-        {sub && <span className={s.sub}>{sub}</span>}
+        <span className={s.name} data-contact-name><Hl text={contact.full_name} /></span>
+        {sub && <span className={s.sub}><Hl text={sub} /></span>}
       </span>
       {phone ? (
         <a className={s.act} href={telHref(phone)} aria-label={t('action.label', { action: t('action.call'), name: contact.full_name })} data-action="call" onClick={(e) => e.stopPropagation()}>

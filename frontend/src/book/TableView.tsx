@@ -9,6 +9,7 @@ import { useT } from '../i18n';
 import { useGroupAttrs, type GroupAttrs } from './focusGroup';
 import { selectClick, useSelectKeys, type SelectActions, type SelectProps } from './selectKeys';
 import { pageState } from '../lib/selection';
+import { Hl } from './Highlight';
 
 const SELECTED_ROW = { backgroundColor: tokens.colorBrandBackground2 };
 const SORTABLE = new Set<string>(['full_name', 'job_title', 'company', 'department', 'mobile', 'email']);
@@ -161,13 +162,13 @@ const ContactRow = memo(function ContactRow({
                   <TableCell key={col}>
                     <TableCellLayout media={<LiteAvatar name={c.full_name} size={28} />}>
                       <button type="button" data-contact-name className={s.nameBtn} onClick={(e) => { e.stopPropagation(); onCommand('view', c); }}>
-                        {c.full_name}
+                        <Hl text={c.full_name} />
                       </button>
                     </TableCellLayout>
                   </TableCell>
                 ) : (
                   <TableCell key={col} className={s.cell}>
-                    {String((c as unknown as Record<string, unknown>)[col] ?? '')}
+                    <Hl text={String((c as unknown as Record<string, unknown>)[col] ?? '')} phone={col === 'mobile' || col === 'phone'} />
                   </TableCell>
                 ),
               )}

@@ -6,14 +6,14 @@ import { memo, type ReactElement } from 'react';
 import {
   Add20Regular, AppsList20Regular, ArrowDownload20Regular, ArrowUpload20Regular, Grid20Regular, Group20Regular, Info20Regular,
   Key20Regular, PeopleAdd20Regular, QuestionCircle20Regular, Settings20Regular, ShieldLock20Regular, TextBulletListLtr20Regular,
-  Person20Regular, Rename20Regular, Delete20Regular, DeleteDismiss20Regular,
+  Person20Regular, Rename20Regular, Delete20Regular, DeleteDismiss20Regular, PeopleSearch20Regular,
 } from '../components/icons';
 import type { ContactList, DisplayMode } from '../api/types';
 import { useI18n } from '../i18n';
 import type { Lang } from '../i18n/core';
 import { navigate } from '../app/router';
 
-export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList' | 'trash' | 'sync';
+export type BookDialog = 'newContact' | 'newGroup' | 'display' | 'groups' | 'export' | 'import' | 'permissions' | 'apikeys' | 'about' | 'renameList' | 'deleteList' | 'trash' | 'sync' | 'duplicates';
 
 const useStyles = makeStyles({
   bar: {
@@ -146,13 +146,16 @@ export const TopBar = memo(function TopBar({ list, mode, onMode, search, onSearc
                 {t('book.import')}
               </MenuItem>
             )}
+            {(r.modify || r.delete || r.owner) && <MenuDivider />}
+            {(r.modify || r.owner) && (
+              <MenuItem icon={<PeopleSearch20Regular />} onClick={() => open('duplicates')}>
+                {t('dup.menu')}
+              </MenuItem>
+            )}
             {(r.delete || r.owner) && (
-              <>
-                <MenuDivider />
-                <MenuItem icon={<DeleteDismiss20Regular />} onClick={() => open('trash')}>
-                  {t('trash.menu')}
-                </MenuItem>
-              </>
+              <MenuItem icon={<DeleteDismiss20Regular />} onClick={() => open('trash')}>
+                {t('trash.menu')}
+              </MenuItem>
             )}
             {r.owner && (
               <>

@@ -67,3 +67,5 @@ export { Rename20Regular } from '@fluentui/react-icons/svg/rename';
 export { ArrowUndo20Regular } from '@fluentui/react-icons/svg/arrow-undo';
 export { DeleteDismiss20Regular } from '@fluentui/react-icons/svg/delete-dismiss';
 export { History20Regular } from '@fluentui/react-icons/svg/history';
+export { PeopleSearch20Regular, PeopleSearch24Regular } from '@fluentui/react-icons/svg/people-search';
+export { Merge20Regular } from '@fluentui/react-icons/svg/merge';

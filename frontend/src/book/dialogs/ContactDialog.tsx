@@ -26,6 +26,7 @@ import { HistoryPanel } from './HistoryPanel';
 import { useI18n } from '../../i18n';
 import type { ActionKind } from '../../lib/deeplinks';
 import { safeHttpUrl } from '../../lib/deeplinks';
+import { DuplicateWarning, useDuplicateCheck } from '../DuplicateWarning';
 
 type TabKey = 'contact' | 'company' | 'groups' | 'notes' | 'history';
 const TAB_OF: Record<FieldKey, TabKey> = {
@@ -79,6 +80,8 @@ export interface ContactDialogProps {
   onGroupsChanged: () => void;
   /** The latest change someone else made to this contact while the dialog is open (live events). */
   liveChange?: Change | null;
+  /** "Open it" on the duplicate warning of a new contact: show that existing contact instead. */
+  onOpenExisting?: (c: Contact) => void;
 }
 
 interface MergeState {
@@ -96,7 +99,7 @@ function getField(f: ContactFields, k: FieldKey): string {
   return (f as unknown as Record<string, string>)[k];
 }
 
-export default function ContactDialog({ listId, list, groups, initial, onClose, onSaved, onDelete, liveChange }: ContactDialogProps) {
+export default function ContactDialog({ listId, list, groups, initial, onClose, onSaved, onDelete, liveChange, onOpenExisting }: ContactDialogProps) {
   const s = useStyles();
   const { t, formatDate } = useI18n();
   const [mode, setMode] = useState(initial.mode);
@@ -118,6 +121,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
+  const dup = useDuplicateCheck(listId);
   const [linkCopied, setLinkCopied] = useState(false);
 
   // Always work on the latest version (fresh ETag) of an existing contact.
@@ -188,6 +192,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
   const change = (k: FieldKey, v: string) => {
     setForm((f) => setField(f, k, v));
     setDirty(true);
+    dup.reset();
     if (serverErrors[k]) setServerErrors(({ [k]: _drop, ...rest }) => rest);
   };
   const touch = (k: FieldKey) => setTouched((prev) => (prev.has(k) ? prev : new Set(prev).add(k)));
@@ -240,6 +245,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     const body = normalizeContact(form);
     try {
       if (mode === 'new') {
+        if (await dup.check(body)) return;
         const saved = await api.createContact(listId, body);
         onSaved(saved, { created: true });
         onClose();
@@ -488,6 +494,16 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
                   <MessageBar intent="info" style={{ marginTop: tokens.spacingVerticalM }} data-testid="live-open-notice">
                     <MessageBarBody>{notice}</MessageBarBody>
                   </MessageBar>
+                )}
+                {dup.found && (
+                  <DuplicateWarning
+                    contact={dup.found}
+                    onOpen={onOpenExisting && (() => onOpenExisting(dup.found!))}
+                    onAddAnyway={() => {
+                      dup.accept();
+                      void save();
+                    }}
+                  />
                 )}
                 {message && (
                   <MessageBar intent="error" style={{ marginTop: tokens.spacingVerticalM }}>
