@@ -319,3 +319,93 @@ fn kill_9_during_writes_keeps_every_write_with_its_change() {
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     child.wait().unwrap();
 }
+
+/// What the README and issue 14 promise, on the demo's own data: numbers typed the national way,
+/// an e-mail domain, a typo, and the demo list's planted duplicates (two François Hansen).
+#[test]
+fn the_readme_search_examples_work_on_the_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["demo", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .args(["--config", "/dev/null"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_ready(port);
+    let (_, b) = http(port, "GET", "/api/v1/demo/personas", None, "");
+    let personas: Value = serde_json::from_str(&b).unwrap();
+    let owner = personas.as_array().and_then(|a| a.first()).cloned().unwrap_or_else(|| personas["items"][0].clone());
+    let persona = json!({"tid": owner["tid"], "oid": owner["oid"], "name": owner["name"], "upn": owner["upn"]});
+    let (s, b) = http(port, "POST", "/api/v1/demo/token", None, &persona.to_string());
+    assert_eq!(s, 200, "{b}");
+    let token = serde_json::from_str::<Value>(&b).unwrap()["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(http(port, "POST", "/api/v1/login", Some(&token), "{}").0, 200);
+    let (_, b) = http(port, "GET", "/api/v1/lists", Some(&token), "");
+    let lists: Value = serde_json::from_str(&b).unwrap();
+    let list = lists["items"].as_array().unwrap().iter().find(|l| l["name"] == "Demo contacts").expect("the demo list")
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let search = |q: &str| -> Value {
+        let (s, b) = http(port, "GET", &format!("/api/v1/lists/{list}/contacts?q={q}&per_page=500"), Some(&token), "");
+        assert_eq!(s, 200, "{q}: {b}");
+        serde_json::from_str(&b).unwrap()
+    };
+    let digits = |c: &Value| -> String {
+        format!("{} {}", c["mobile"], c["phone"]).chars().filter(char::is_ascii_digit).collect()
+    };
+    // "0615" (French national way) finds numbers stored as "+33 6 15 ...".
+    let v = search("0615");
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "0615 finds nothing");
+    assert!(items.iter().all(|c| digits(c).contains("33615") || digits(c).contains("0615")), "{v}");
+    // A digit run inside a number, taken from a demo contact's mobile.
+    let one = items[0].clone();
+    let d: String = one["mobile"].as_str().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    if d.len() >= 10 {
+        let run = &d[d.len() - 6..];
+        let v = search(run);
+        assert!(v["items"].as_array().unwrap().iter().any(|c| c["id"] == one["id"]), "{run}: {v}");
+    }
+    // "clement" finds Clément; "clemnt" too, saying it was typo-tolerant.
+    let v = search("clement");
+    assert!(v["items"].as_array().unwrap().iter().any(|c| c["full_name"].as_str().unwrap().contains("Clément")), "{v}");
+    assert_eq!(v["fuzzy"], false);
+    let v = search("clemnt");
+    assert_eq!(v["fuzzy"], true, "{v}");
+    assert!(v["items"].as_array().unwrap().iter().any(|c| c["full_name"].as_str().unwrap().contains("Clément")), "{v}");
+    // Everyone at a supplier by its e-mail domain, with or without the @.
+    for q in ["tailspin.example", "%40tailspin"] {
+        let v = search(q);
+        let items = v["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{q}");
+        assert!(items.iter().all(|c| c["email"].as_str().unwrap().ends_with("@tailspin.example")), "{q}: {v}");
+    }
+    // The planted duplicates are found.
+    let (s, b) = http(port, "GET", &format!("/api/v1/lists/{list}/duplicates"), Some(&token), "");
+    assert_eq!(s, 200, "{b}");
+    let clusters: Value = serde_json::from_str(&b).unwrap();
+    let v = search("hansen");
+    let hansens: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["full_name"] == "François Hansen")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(hansens.len() >= 2, "{v}");
+    assert!(
+        clusters["clusters"].as_array().unwrap().iter().any(|c| hansens.iter().all(|h| c["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == h))),
+        "the two François Hansen are one cluster: {clusters}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
