@@ -222,6 +222,13 @@ async fn discovery_and_the_properties_of_every_resource() {
     assert_eq!(dav.propfind(&format!("{}{}/", dav.home, uuid::Uuid::new_v4()), "0", "").await.status, 404);
     assert_eq!(dav.req("MKCOL", &dav.home, &[], "").await.status, 405);
     assert_eq!(dav.req("PROPPATCH", &book, &[], "").await.status, 405);
+    // Unsupported methods are 405 with Allow wherever they are sent (litmus starts with MKCOL).
+    for (m, path) in [("MKCOL", format!("{book}litmus/")), ("COPY", format!("{book}x.vcf")), ("LOCK", book.clone())] {
+        let a = dav.req(m, &path, &[], "").await;
+        assert_eq!(a.status, 405, "{m} {path}");
+        let allow = a.headers.get("allow").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(allow.contains("PROPFIND") && !allow.contains(m), "{m}: {allow}");
+    }
 }
 
 #[tokio::test]
