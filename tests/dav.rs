@@ -222,6 +222,13 @@ async fn discovery_and_the_properties_of_every_resource() {
     assert_eq!(dav.propfind(&format!("{}{}/", dav.home, uuid::Uuid::new_v4()), "0", "").await.status, 404);
     assert_eq!(dav.req("MKCOL", &dav.home, &[], "").await.status, 405);
     assert_eq!(dav.req("PROPPATCH", &book, &[], "").await.status, 405);
+    // Unsupported methods are 405 with Allow wherever they are sent (litmus starts with MKCOL).
+    for (m, path) in [("MKCOL", format!("{book}litmus/")), ("COPY", format!("{book}x.vcf")), ("LOCK", book.clone())] {
+        let a = dav.req(m, &path, &[], "").await;
+        assert_eq!(a.status, 405, "{m} {path}");
+        let allow = a.headers.get("allow").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(allow.contains("PROPFIND") && !allow.contains(m), "{m}: {allow}");
+    }
 }
 
 #[tokio::test]
@@ -547,6 +554,90 @@ async fn sync_collection_initial_incremental_deletions_and_bad_tokens() {
         assert_eq!(a.status, 403, "{bad}");
         assert!(a.body.contains("<d:valid-sync-token/>"), "{}", a.body);
     }
+}
+
+/// One sync-collection with `DAV:limit`: (the cards listed, whether it was cut short, the token).
+async fn sync_limited(dav: &Dav, list: &str, token: &str, n: usize) -> (Vec<String>, bool, String) {
+    let body = format!(
+        r#"<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level><d:limit><d:nresults>{n}</d:nresults></d:limit><d:prop><d:getetag/></d:prop></d:sync-collection>"#
+    );
+    let a = dav.req("REPORT", &dav.book(list), &[("content-type", "application/xml")], &body).await;
+    assert_eq!(a.status, 207, "{}", a.body);
+    let cut = format!(
+        "<d:href>{}</d:href><d:status>HTTP/1.1 507 Insufficient Storage</d:status><d:error><d:number-of-matches-within-limits/>",
+        dav.book(list)
+    );
+    let cards: Vec<String> = hrefs(&a.body).into_iter().filter(|h| h.ends_with(".vcf")).collect();
+    assert!(cards.len() <= n, "{} cards over a limit of {n}: {}", cards.len(), a.body);
+    (cards, a.body.contains(&cut), between(&a.body, "sync-token").unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn sync_collection_honours_the_clients_limit_and_goes_on_from_where_it_stopped() {
+    let app = TestApp::start().await;
+    let adele = app.as_user(ADELE).await;
+    let list = adele.create_list("Crew").await;
+    let mut ids = Vec::new();
+    for n in ["A", "B", "C", "D", "E"] {
+        ids.push(adele.create_contact(&list, json!({"full_name": n})).await["id"].as_str().unwrap().to_owned());
+    }
+    let dav = Dav::new(&app, &adele, ADELE).await;
+    let book = dav.book(&list);
+
+    // A full listing, 2 at a time: 507 on the book while cards remain, then a plain token.
+    let (mut all, mut token, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
+        let (cards, cut, next) = sync_limited(&dav, &list, &token, 2).await;
+        pages += 1;
+        all.extend(cards);
+        token = next;
+        if !cut {
+            break;
+        }
+        assert!(token.contains("/after/"), "{token}");
+        assert!(pages < 10, "the listing never ends");
+    }
+    assert_eq!(pages, 3);
+    let mut want: Vec<String> = ids.iter().map(|id| format!("{book}{id}.vcf")).collect();
+    want.sort();
+    all.sort();
+    assert_eq!(all, want);
+    assert_eq!(token, format!("urn:contactpro:list:{list}/sync/5"));
+
+    // A change made while a listing was being read comes with the next sync.
+    let (first, cut, mid) = sync_limited(&dav, &list, "", 3).await;
+    assert!(cut && first.len() == 3);
+    let (s, _) = adele.patch(&format!("/api/v1/lists/{list}/contacts/{}", ids[0]), &json!({"job_title": "Boss"})).await;
+    assert_eq!(s, 200);
+    let (rest, cut, end) = sync_limited(&dav, &list, &mid, 3).await;
+    assert!(!cut && rest.len() == 2, "{rest:?}");
+    let (changed, _, _) = sync_limited(&dav, &list, &end, 10).await;
+    assert_eq!(changed, vec![format!("{book}{}.vcf", ids[0])]);
+
+    // Changes since a token, 2 at a time: three contacts changed (one twice), one deleted; each
+    // answer stops before the change that would name a third contact.
+    for (i, title) in [(1, "X"), (2, "Y"), (1, "Z"), (3, "W")] {
+        let (s, _) =
+            adele.patch(&format!("/api/v1/lists/{list}/contacts/{}", ids[i]), &json!({"job_title": title})).await;
+        assert_eq!(s, 200);
+    }
+    assert_eq!(adele.delete(&format!("/api/v1/lists/{list}/contacts/{}", ids[4])).await.0, 204);
+    let (a, cut, t1) = sync_limited(&dav, &list, &token, 2).await;
+    assert!(cut, "{a:?}");
+    assert_eq!(a, vec![format!("{book}{}.vcf", ids[0]), format!("{book}{}.vcf", ids[1])]);
+    let (b, cut, t2) = sync_limited(&dav, &list, &t1, 2).await;
+    assert!(cut, "{b:?}");
+    // ids[1] changed again after the first answer's cut: it is listed again.
+    assert_eq!(b, vec![format!("{book}{}.vcf", ids[2]), format!("{book}{}.vcf", ids[1])]);
+    let (c, cut, t3) = sync_limited(&dav, &list, &t2, 2).await;
+    assert!(!cut, "{c:?}");
+    assert_eq!(c, vec![format!("{book}{}.vcf", ids[3]), format!("{book}{}.vcf", ids[4])]);
+    let (none, cut, t4) = sync_limited(&dav, &list, &t3, 2).await;
+    assert!(none.is_empty() && !cut && t4 == t3);
+
+    // A limit of 0 would never end: 400.
+    let body = r#"<d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:limit><d:nresults>0</d:nresults></d:limit><d:prop><d:getetag/></d:prop></d:sync-collection>"#;
+    assert_eq!(dav.req("REPORT", &book, &[], body).await.status, 400);
 }
 
 #[tokio::test]

@@ -268,6 +268,11 @@ fn depth(req: &Request) -> Result<Depth, DavError> {
 
 async fn handle(State(state): State<AppState>, user: DavUser, req: Request) -> Response {
     let r = async {
+        // An unsupported method is 405 wherever it is sent (MKCOL of a collection inside a book
+        // included), before the path is looked at: it reveals nothing about what exists.
+        if !matches!(req.method().as_str(), "PROPFIND" | "REPORT" | "GET" | "HEAD" | "PUT" | "DELETE") {
+            return Err(DavError::MethodNotAllowed);
+        }
         let target = target(req.uri().path(), &user)?;
         match req.method().as_str() {
             "PROPFIND" => {

@@ -3,7 +3,7 @@
 
 use super::Urls;
 use super::xml::{CARDDAV, CS, DAV, Props};
-use crate::model::{Contact, ContactList, ListId};
+use crate::model::{Contact, ContactId, ContactList, ListId};
 use crate::store::Rights;
 use crate::store::dav::DavCard;
 use std::borrow::Cow;
@@ -62,9 +62,20 @@ pub fn sync_token(list: ListId, seq: u64) -> String {
     format!("urn:contactpro:list:{list}/sync/{seq}")
 }
 
-/// The seq of a token for `list`; None when it is not one of this list's tokens.
-pub fn parse_sync_token(list: ListId, token: &str) -> Option<u64> {
-    token.strip_prefix(&format!("urn:contactpro:list:{list}/sync/"))?.parse().ok()
+/// The token of a full listing cut short by a client's `DAV:limit` (RFC 6578 3.6): the listing
+/// was taken at `seq` and has sent every card up to contact `after` (cards are listed in id order).
+pub fn sync_token_after(list: ListId, seq: u64, after: ContactId) -> String {
+    format!("urn:contactpro:list:{list}/sync/{seq}/after/{after}")
+}
+
+/// Where a sync-collection goes on from: the seq of a token for `list`, and the last card sent
+/// when the token is a cut-short listing's. None when it is not one of this list's tokens.
+pub fn parse_sync_token(list: ListId, token: &str) -> Option<(u64, Option<ContactId>)> {
+    let rest = token.strip_prefix(&format!("urn:contactpro:list:{list}/sync/"))?;
+    match rest.split_once("/after/") {
+        Some((seq, after)) => Some((seq.parse().ok()?, Some(after.parse().ok()?))),
+        None => Some((rest.parse().ok()?, None)),
+    }
 }
 
 pub fn etag(version: u64) -> String {

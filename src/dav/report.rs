@@ -28,7 +28,7 @@ pub(crate) async fn handle(state: &AppState, user: &DavUser, target: Target, bod
     };
     let (store, l) = blocking(move || {
         let l = store.get_list(list)?;
-        if let Some(since) = token
+        if let Some((since, _)) = token
             && !store.dav_token_valid(list, since)?
         {
             return Ok((store, None));
@@ -85,15 +85,39 @@ pub(crate) async fn handle(state: &AppState, user: &DavUser, target: Target, bod
                     props::status(&mut out.buf, &urls.book(list), "507 Insufficient Storage");
                 }
             }
-            Report::Sync { props, version, .. } => {
+            Report::Sync { props, version, limit, .. } => {
                 let version = card::version_of(version.as_deref());
-                let head = match token {
-                    None => store.dav_scan(list, |c, dc| {
-                        one(&mut out.buf, &c, &dc, &props, version);
-                        out.flush_if_full()
-                    }),
-                    Some(since) => store
-                        .dav_changes(list, since, |id, c, dc| {
+                let token = match token {
+                    // A full listing (or the rest of one cut short by a limit): every card, in id
+                    // order, at most `limit`; the token then says where it stopped, and after the
+                    // last card it is the seq the listing started from, so that the next sync
+                    // reports every change made meanwhile.
+                    None | Some((_, Some(_))) => {
+                        let after = token.and_then(|t| t.1);
+                        let (mut n, mut last, mut truncated) = (0usize, None, false);
+                        let head = store
+                            .dav_scan_after(list, after, |c, dc| {
+                                if limit.is_some_and(|l| n >= l) {
+                                    truncated = true;
+                                    return false;
+                                }
+                                n += 1;
+                                last = Some(c.id);
+                                one(&mut out.buf, &c, &dc, &props, version);
+                                out.flush_if_full()
+                            })
+                            .map_err(|e| e.to_string())?;
+                        let seq = token.map_or(head, |t| t.0);
+                        match last.filter(|_| truncated) {
+                            Some(last) => {
+                                truncated_at(&mut out.buf, &urls.book(list));
+                                props::sync_token_after(list, seq, last)
+                            }
+                            None => props::sync_token(list, seq),
+                        }
+                    }
+                    Some((since, None)) => store
+                        .dav_changes(list, since, limit, |id, c, dc| {
                             match c {
                                 Some(c) => one(&mut out.buf, &c, &dc, &props, version),
                                 None => {
@@ -108,17 +132,28 @@ pub(crate) async fn handle(state: &AppState, user: &DavUser, target: Target, bod
                                 crate::store::StoreError::Forbidden("the sync token is no longer valid".into())
                             }
                             crate::store::dav::SyncError::Store(e) => e,
-                        }),
-                }
-                .map_err(|e| e.to_string())?;
-                out.buf.push_str(&format!(
-                    "<d:sync-token>{}</d:sync-token>\n",
-                    props::esc(&props::sync_token(list, head))
-                ));
+                        })
+                        .map(|end| {
+                            if end.truncated {
+                                truncated_at(&mut out.buf, &urls.book(list));
+                            }
+                            props::sync_token(list, end.seq)
+                        })
+                        .map_err(|e| e.to_string())?,
+                };
+                out.buf.push_str(&format!("<d:sync-token>{}</d:sync-token>\n", props::esc(&token)));
             }
         }
         Ok(())
     }))
+}
+
+/// RFC 6578 3.6: an answer cut short by the client's limit says so with 507 on the book.
+fn truncated_at(buf: &mut String, book: &str) {
+    buf.push_str(&format!(
+        "<d:response><d:href>{}</d:href><d:status>HTTP/1.1 507 Insufficient Storage</d:status><d:error><d:number-of-matches-within-limits/></d:error></d:response>\n",
+        props::esc(book)
+    ));
 }
 
 /// The card name an href points to, when it is a card of this book.

@@ -291,7 +291,11 @@ pub fn report(body: &[u8]) -> Result<Report, XmlError> {
         {
             return Err(XmlError(format!("<sync-level> must be 1, got `{}`", level.text.trim())));
         }
-        Ok(Report::Sync { props, version, token, limit: limit_of(&root)? })
+        let limit = limit_of(&root)?;
+        if limit == Some(0) {
+            return Err(XmlError("<nresults> must be at least 1 (a sync cut short at 0 cards never ends)".into()));
+        }
+        Ok(Report::Sync { props, version, token, limit })
     } else {
         Err(XmlError(format!("the report <{}:{}> is not supported", root.ns, root.name)))
     }

@@ -79,7 +79,15 @@ pub struct Put {
     pub created: bool,
 }
 
-/// A sync-collection answer: the list's head seq and the cards changed since the token.
+/// Where a sync-collection's changes ended: the seq its new token carries, and whether the
+/// client's limit cut the answer short (more changes follow that seq).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncEnd {
+    pub seq: u64,
+    pub truncated: bool,
+}
+
+/// Why a sync-collection's changes cannot be answered.
 pub enum SyncError {
     /// The token's seq is ahead of the list's log or older than what is kept.
     InvalidToken,
@@ -167,13 +175,24 @@ impl OrgStore {
 
     /// Every card of a list, in id order, from one read transaction; `f` returns false to stop.
     /// Returns the list's head seq as of that transaction.
-    pub fn dav_scan(&self, list: ListId, mut f: impl FnMut(Contact, DavCard) -> bool) -> StoreResult<u64> {
+    pub fn dav_scan(&self, list: ListId, f: impl FnMut(Contact, DavCard) -> bool) -> StoreResult<u64> {
+        self.dav_scan_after(list, None, f)
+    }
+
+    /// [`Self::dav_scan`] from the card after `after` (a listing cut short by a client's limit).
+    pub fn dav_scan_after(
+        &self,
+        list: ListId,
+        after: Option<ContactId>,
+        mut f: impl FnMut(Contact, DavCard) -> bool,
+    ) -> StoreResult<u64> {
         let txn = self.db.begin_read()?;
         self.read_list(&txn, list)?;
         let head = log::head(&txn, list)?;
         let cards = txn.open_table(DAV_CARDS)?;
         let l = list.as_u128();
-        for row in txn.open_table(CONTACTS)?.range((l, 0)..=(l, u128::MAX))? {
+        let Some(from) = after.map_or(Some(0), |a| a.as_u128().checked_add(1)) else { return Ok(head) };
+        for row in txn.open_table(CONTACTS)?.range((l, from)..=(l, u128::MAX))? {
             let c = Contact::from(decode::<StoredContact>(row?.1.value())?);
             let card = read_card(&cards, list, c.id)?;
             if !f(c, card) {
@@ -198,13 +217,16 @@ impl OrgStore {
     }
 
     /// The cards changed after `since` (RFC 6578), from one read transaction: `f` gets each
-    /// changed contact once, with None when it no longer exists. Returns the head seq.
+    /// changed contact once, with None when it no longer exists. With a `limit`, at most that many
+    /// contacts: the answer then stops before the log entry that would name one more, and the
+    /// seq returned is the last entry covered (not the head), so a sync from it goes on from there.
     pub fn dav_changes(
         &self,
         list: ListId,
         since: u64,
+        limit: Option<usize>,
         mut f: impl FnMut(ContactId, Option<Contact>, DavCard),
-    ) -> Result<u64, SyncError> {
+    ) -> Result<SyncEnd, SyncError> {
         let txn = se!(self.db.begin_read());
         self.read_list(&txn, list)?;
         let head = log::head(&txn, list)?;
@@ -214,7 +236,8 @@ impl OrgStore {
         let mut seen = HashSet::new();
         let mut order = Vec::new();
         let mut at = since;
-        while at < head {
+        let mut end = SyncEnd { seq: head, truncated: false };
+        'pages: while at < head {
             let page = match log::read_changes(&txn, list, at, 10_000) {
                 Ok(p) => p,
                 Err(ChangesError::Compacted { .. }) => return Err(SyncError::InvalidToken),
@@ -232,7 +255,12 @@ impl OrgStore {
                         | ChangeKind::ContactDeleted
                         | ChangeKind::ContactRestored
                 );
-                if contact && seen.insert(c.id) {
+                if contact && !seen.contains(&c.id) {
+                    if limit.is_some_and(|l| order.len() >= l) {
+                        end = SyncEnd { seq: c.seq - 1, truncated: true };
+                        break 'pages;
+                    }
+                    seen.insert(c.id);
                     order.push(ContactId::from_u128(c.id));
                 }
             }
@@ -246,7 +274,7 @@ impl OrgStore {
                 .map_err(StoreError::from)?;
             f(id, c, read_card(&cards, list, id)?);
         }
-        Ok(head)
+        Ok(end)
     }
 
     /// Create or replace the card `name` in one transaction: the contact (with its change-log

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real CardDAV client against contactpro: Debian's vdirsyncer, two-way sync between a list and a
 # folder on tmpfs (vdirsyncer fsyncs every file). Initial sync, an edit and a new card on each
-# side, a deletion on each side. Needs: vdirsyncer, curl, python3; a built binary
+# side, a deletion on each side; khard (Debian) reads the synced folder as an address book.
+# Needs: vdirsyncer, khard, curl, python3; a built binary
 # (CONTACTPRO_BIN, default target/debug/contactpro).
 set -euo pipefail
 BIN=${CONTACTPRO_BIN:-target/debug/contactpro}
@@ -24,8 +25,11 @@ TOKEN=$(curl -sf -H 'content-type: application/json' \
 api() { local m=$1 p=$2; shift 2; curl -sf -X "$m" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' "$@" "$U$p"; }
 api POST /api/v1/login -d '{}' >/dev/null
 LIST=$(api POST /api/v1/lists -d '{"name":"Suppliers"}' | json 'v["id"]')
+i=0
 for n in "Clément Laurent" "Zoé Martin" "Nina Keller"; do
-  api POST "/api/v1/lists/$LIST/contacts" -d "{\"full_name\":\"$n\",\"email\":\"x@contoso.example\"}" >/dev/null
+  i=$((i + 1))
+  api POST "/api/v1/lists/$LIST/contacts" \
+    -d "{\"full_name\":\"$n\",\"email\":\"x@contoso.example\",\"mobile\":\"+33 6 00 00 00 0$i\"}" >/dev/null
 done
 count() { api GET "/api/v1/lists/$LIST/contacts" | json 'v["total"]'; }
 PASS=$(api POST /api/v1/me/app-passwords -d '{"name":"vdirsyncer"}' | json 'v["password"]')
@@ -63,7 +67,7 @@ DIR="$T/local/$LIST"
 
 # An edit and a new card on the phone side.
 F=$(grep -l 'FN:Zoé Martin' "$DIR"/*.vcf)
-sed -i 's/^FN:Zoé Martin\(\r\?\)$/FN:Zoé Martin-Dupont\1/' "$F"
+sed -i -e 's/^FN:Zoé Martin\(\r\?\)$/FN:Zoé Martin-Dupont\1/' -e 's/^N:Martin;Zoé;/N:Martin-Dupont;Zoé;/' "$F"
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:local-1\r\nFN:Local Person\r\nN:Person;Local;;;\r\nBDAY:1990-04-01\r\nEND:VCARD\r\n' >"$DIR/local-1.vcf"
 V sync
 api GET "/api/v1/lists/$LIST/contacts?q=Dupont" | grep -q 'Zoé Martin-Dupont' || fail "local edit not on the server"
@@ -82,6 +86,30 @@ grep -q 'Clément' "$DIR"/*.vcf && fail "server deletion not in the folder"
 [ "$(ls "$DIR" | wc -l)" = 3 ] || fail "after the server's changes: $(ls "$DIR" | wc -l) files, want 3"
 # The phone's BDAY survived the round trip through the server.
 grep -q 'BDAY:1990-04-01' "$DIR"/*.vcf || fail "BDAY lost"
+
+# khard, a console address book, over the synced folder: its list and show read the cards.
+cat >"$T/khard.conf" <<CFG
+[addressbooks]
+[[suppliers]]
+path = $DIR/
+[general]
+default_action = list
+editor = /bin/false
+merge_editor = /bin/false
+CFG
+K() { khard -c "$T/khard.conf" "$@" 2>>"$T/khard.log" || { cat "$T/khard.log" >&2; fail "khard $*"; }; }
+LISTED=$(K list --parsable)
+echo "$LISTED" >"$T/khard-list.txt"
+[ "$(echo "$LISTED" | grep -c .)" = 3 ] || fail "khard list: want 3 contacts, got: $LISTED"
+for n in "Zoé Martin-Dupont" "Nina Keller" "Local Person"; do
+  echo "$LISTED" | grep -q "$n" || fail "khard list lacks $n: $LISTED"
+done
+SHOWN=$(K show --format=yaml Keller)
+echo "$SHOWN" | grep -q '+33 6 00 00 00 03' || fail "khard show: Nina Keller's mobile missing: $SHOWN"
+echo "$SHOWN" | grep -q 'Buyer' || fail "khard show: Nina Keller's title missing: $SHOWN"
+SHOWN=$(K show --format=yaml Dupont)
+echo "$SHOWN" | grep -q '+33 6 00 00 00 02' || fail "khard show: Zoé's mobile missing: $SHOWN"
+K show --format=yaml Local | grep -q '1990-04-01' || fail "khard show: the phone's birthday missing"
 
 # A deletion on the phone side.
 rm "$(grep -l 'Local Person' "$DIR"/*.vcf)"
