@@ -1,11 +1,14 @@
-//! Search index benchmark: contactpro's ListIndex vs a naive prefolded scan vs SQLite FTS5,
-//! on the same generated contacts. A plain `main` (harness = false) printing a table.
+//! Search index benchmark: contactpro's ListIndex vs a naive prefolded scan vs SQLite FTS5 vs
+//! tantivy, on the same generated contacts. A plain `main` (harness = false) printing a table.
 //!
-//!     BENCH_SIZES=100000,1000000 cargo bench --features bench-fts5 --bench search
+//!     BENCH_SIZES=100000,1000000 cargo bench --features bench-fts5,bench-tantivy --bench search
 //!
-//! Without `--features bench-fts5` (which compiles a bundled SQLite) the FTS5 columns are empty.
-//! Env: BENCH_SIZES (default 100000), BENCH_QUERIES (300, per class, index), BENCH_BASELINE_QUERIES
-//! (40, per class, naive and FTS5), BENCH_NO_SQLITE (set: skip FTS5 even with the feature).
+//! Without `--features bench-fts5` (which compiles a bundled SQLite) the FTS5 columns are empty;
+//! without `bench-tantivy` the tantivy columns are.
+//! Env: BENCH_SIZES (default 100000), BENCH_QUERIES (300, per class, index, tantivy and HTTP),
+//! BENCH_BASELINE_QUERIES (40, per class, naive and FTS5), BENCH_NO_SQLITE (set: skip FTS5 even
+//! with the feature), BENCH_HTTP (set: also the same queries over HTTP to the real server, started
+//! in this process on a loopback socket with the contacts imported as CSV).
 //!
 //! Every query class returns what the API needs: the first page (50), the total and the A-Z
 //! rail counts. Data comes from a seeded generator, so runs are comparable.
@@ -555,6 +558,310 @@ fn sqlite_query(db: &Connection, q: &Query, gnum: &BTreeMap<GroupId, i64>) -> (V
     (page, total, letters)
 }
 
+// ---------- tantivy peer ----------
+
+/// The same prefolded tokens as FTS5 in a tantivy index held in RAM: a whitespace-tokenized text
+/// field with doc ids only (no frequencies or positions), word prefixes as term-range queries over
+/// the term dictionary, groups and rail letters as indexed u64 fields, the first page sorted by
+/// a u64 fast field and the rail counts by a small collector over the letter column. The sort
+/// fields are ranks computed once at build time (what a static index can do; a live index would
+/// have to renumber), so this peer is given an advantage on sorted pages.
+#[cfg(feature = "bench-tantivy")]
+mod tantivy_peer {
+    use super::*;
+    use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+    use tantivy::columnar::Column;
+    use tantivy::query::{AllQuery, BooleanQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery, TermQuery};
+    use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+    use tantivy::{DocId, Index, IndexReader, Order as TOrder, Score, SegmentOrdinal, SegmentReader, Term, doc};
+
+    pub struct Peer {
+        reader: IndexReader,
+        tokens: Field,
+        group: Field,
+        letter: Field,
+        gnum: BTreeMap<GroupId, u64>,
+    }
+
+    /// Rank of every contact in the order (empty last, primary, name, id), like the naive scan's.
+    fn ranks(cs: &[Contact], primary: impl Fn(&Contact) -> String) -> Vec<u64> {
+        let keys: Vec<(bool, String, String)> = cs
+            .iter()
+            .map(|c| {
+                let p = primary(c);
+                (p.is_empty(), p, fold(&c.fields.full_name))
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..cs.len()).collect();
+        order.sort_by(|a, b| (&keys[*a], a).cmp(&(&keys[*b], b)));
+        let mut rank = vec![0u64; cs.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            rank[i] = r as u64;
+        }
+        rank
+    }
+
+    pub fn build(cs: &[Contact], group_names: &BTreeMap<GroupId, String>) -> Peer {
+        let mut sb = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer("ws").set_index_option(IndexRecordOption::Basic),
+        );
+        let tokens = sb.add_text_field("tokens", text);
+        let group = sb.add_u64_field("group", INDEXED);
+        let letter = sb.add_u64_field("letter", INDEXED | FAST);
+        let sort_fields: Vec<(Field, Vec<u64>)> = [
+            ("name", ranks(cs, |c| fold(&c.fields.full_name))),
+            ("company", ranks(cs, |c| fold(&c.fields.company))),
+            ("department", ranks(cs, |c| fold(&c.fields.department))),
+            ("job", ranks(cs, |c| fold(&c.fields.job_title))),
+        ]
+        .into_iter()
+        .map(|(name, r)| (sb.add_u64_field(name, FAST), r))
+        .collect();
+        let index = Index::create_in_ram(sb.build());
+        index.tokenizers().register("ws", TextAnalyzer::from(WhitespaceTokenizer::default()));
+        let gnum: BTreeMap<GroupId, u64> = group_names.keys().enumerate().map(|(i, g)| (*g, i as u64)).collect();
+        let mut w = index.writer_with_num_threads(1, 500_000_000).unwrap();
+        for (i, c) in cs.iter().enumerate() {
+            let mut d = doc!(tokens => tokens_of(c, group_names), letter => letter_of(&c.fields.full_name) as u64);
+            for g in &c.fields.groups {
+                d.add_u64(group, gnum[g]);
+            }
+            for (f, r) in &sort_fields {
+                d.add_u64(*f, r[i]);
+            }
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        w.wait_merging_threads().unwrap();
+        let reader = index.reader().unwrap();
+        Peer { reader, tokens, group, letter, gnum }
+    }
+
+    /// Per-letter counts of the matching documents (the A-Z rail).
+    struct Letters;
+    struct SegLetters {
+        col: Column<u64>,
+        counts: [usize; 128],
+    }
+    impl Collector for Letters {
+        type Fruit = [usize; 128];
+        type Child = SegLetters;
+        fn for_segment(&self, _: SegmentOrdinal, seg: &SegmentReader) -> tantivy::Result<SegLetters> {
+            Ok(SegLetters { col: seg.fast_fields().u64("letter")?, counts: [0; 128] })
+        }
+        fn requires_scoring(&self) -> bool {
+            false
+        }
+        fn merge_fruits(&self, fruits: Vec<[usize; 128]>) -> tantivy::Result<[usize; 128]> {
+            let mut out = [0; 128];
+            for f in fruits {
+                out.iter_mut().zip(f).for_each(|(o, n)| *o += n);
+            }
+            Ok(out)
+        }
+    }
+    impl SegmentCollector for SegLetters {
+        type Fruit = [usize; 128];
+        fn collect(&mut self, doc: DocId, _: Score) {
+            if let Some(l) = self.col.first(doc) {
+                self.counts[(l as usize) & 127] += 1;
+            }
+        }
+        fn harvest(self) -> [usize; 128] {
+            self.counts
+        }
+    }
+
+    impl Peer {
+        /// (page, total, letters); `fuzzy`: words within one edit of a prefix (tantivy's
+        /// Levenshtein automaton), the server's retry for the typo class.
+        pub fn query(&self, q: &Query, fuzzy: bool) -> (usize, usize, BTreeMap<char, usize>) {
+            let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            for w in fold(&q.q).split(' ').filter(|w| !w.is_empty()) {
+                let t = Term::from_field_text(self.tokens, w);
+                if fuzzy && w.chars().count() >= 5 {
+                    must.push((Occur::Must, Box::new(FuzzyTermQuery::new_prefix(t, 1, true))));
+                } else {
+                    let end = Term::from_field_text(self.tokens, &format!("{w}\u{10FFFF}"));
+                    must.push((Occur::Must, Box::new(RangeQuery::new(Bound::Included(t), Bound::Included(end)))));
+                }
+            }
+            if let Some(GroupFilter::Group(g)) = q.group {
+                let t = Term::from_field_u64(self.group, self.gnum[&g]);
+                must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
+            }
+            let rail: Box<dyn TQuery> =
+                if must.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(must)) };
+            let searcher = self.reader.searcher();
+            let letters_arr = searcher.search(rail.as_ref(), &Letters).unwrap();
+            let letters: BTreeMap<char, usize> =
+                letters_arr.iter().enumerate().filter(|(_, n)| **n > 0).map(|(c, n)| (c as u8 as char, *n)).collect();
+            // The page honours the letter filter; the rail does not (as the API does).
+            let page_q: Box<dyn TQuery> = match q.letter {
+                Some(l) => {
+                    let t = Term::from_field_u64(self.letter, l.to_ascii_uppercase() as u64);
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, rail),
+                        (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn TQuery>),
+                    ]))
+                }
+                None => rail,
+            };
+            let field = match q.sort {
+                SortKey::Company => "company",
+                SortKey::Department => "department",
+                SortKey::JobTitle => "job",
+                _ => "name",
+            };
+            let order = if q.order == Order::Desc { TOrder::Desc } else { TOrder::Asc };
+            let (page, total) = if q.limit == 0 {
+                (0, searcher.search(page_q.as_ref(), &Count).unwrap())
+            } else {
+                let top = TopDocs::with_limit(q.limit).order_by_u64_field(field, order);
+                let (page, total) = searcher.search(page_q.as_ref(), &(top, Count)).unwrap();
+                (page.len(), total)
+            };
+            (page, total, letters)
+        }
+    }
+
+    use std::ops::Bound;
+}
+
+// ---------- over HTTP ----------
+
+/// The same queries through the real server on a loopback socket: demo sign-in, the generated
+/// contacts imported as one CSV file, then `GET /lists/{list}/contacts` one at a time over a
+/// keep-alive connection (status, JSON body read in full). Issue 14 compares this with SQLite FTS5
+/// in process (no HTTP, no JSON), which favours FTS5.
+struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+    base: String,
+    list: String,
+    group_ids: BTreeMap<GroupId, String>,
+    _dir: tempfile::TempDir,
+}
+
+fn csv_field(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+impl Http {
+    fn start(contacts: &[Contact], group_names: &BTreeMap<GroupId, String>) -> Http {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let n = contacts.len();
+        let mut cfg = contactpro::config::Config::default();
+        cfg.storage.data_dir = dir.path().to_path_buf();
+        cfg.search.default_region = "FR".into();
+        cfg.limits.max_import_rows = n + 1;
+        cfg.limits.max_contacts_per_list = n + 1;
+        cfg.limits.max_import_text_bytes = 1 << 30;
+        cfg.server.max_body_bytes = 1 << 30;
+        let _enter = rt.enter();
+        let state = contactpro::AppState::new(cfg, contactpro::clock::system()).unwrap();
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        rt.spawn(contactpro::serve(listener, state, std::future::pending()));
+        let client = reqwest::Client::new();
+        let (list, group_ids) = rt.block_on(async {
+            // Every set-up call answers JSON; a failure stops the benchmark with the answer.
+            async fn json(req: reqwest::RequestBuilder) -> serde_json::Value {
+                req.send().await.unwrap().json().await.unwrap()
+            }
+            let persona = serde_json::json!({"tid": "6e5a1c1e-4b1d-4c1f-9a55-0c0a7e1d2b01", "oid": "bench", "name": "Bench", "upn": "bench@contoso.example"});
+            let v = json(client.post(format!("{base}/api/v1/demo/token")).json(&persona)).await;
+            let auth = format!("Bearer {}", v["access_token"].as_str().unwrap());
+            let post = |path: String| client.post(format!("{base}{path}")).header("authorization", &auth);
+            let get = |path: String| client.get(format!("{base}{path}")).header("authorization", &auth);
+            json(post("/api/v1/login".into()).json(&serde_json::json!({}))).await;
+            let v = json(post("/api/v1/lists".into()).json(&serde_json::json!({"name": "Bench"}))).await;
+            let list = v["id"].as_str().unwrap().to_owned();
+            let mut csv = String::from("Full Name,Job Title,Email,Mobile,Phone,Company,Department,Street,City,Postal Code,Country,Notes,Groups\n");
+            for c in contacts {
+                let f = &c.fields;
+                let groups: Vec<&str> = f.groups.iter().map(|g| group_names[g].as_str()).collect();
+                let row = [
+                    &f.full_name, &f.job_title, &f.email, &f.mobile, &f.phone, &f.company, &f.department,
+                    &f.address.street, &f.address.city, &f.address.postal_code, &f.address.country, &f.notes,
+                    &groups.join(";"),
+                ]
+                .map(|s| csv_field(s));
+                csv.push_str(&row.join(","));
+                csv.push('\n');
+            }
+            let import = post(format!("/api/v1/lists/{list}/imports?on_duplicate=create")).header("content-type", "text/csv");
+            let v = json(import.body(csv)).await;
+            let job = v["id"].as_str().unwrap_or_else(|| panic!("import refused: {v}")).to_owned();
+            loop {
+                let v = json(get(format!("/api/v1/jobs/{job}"))).await;
+                match v["status"].as_str() {
+                    Some("queued" | "running") => tokio::time::sleep(Duration::from_millis(200)).await,
+                    _ => {
+                        assert_eq!(v["imported"].as_u64(), Some(n as u64), "import: {v}");
+                        break;
+                    }
+                }
+            }
+            let v = json(get(format!("/api/v1/lists/{list}/groups"))).await;
+            let by_name: BTreeMap<String, String> = v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| (g["name"].as_str().unwrap().to_owned(), g["id"].as_str().unwrap().to_owned()))
+                .collect();
+            let ids = group_names.iter().filter_map(|(g, name)| Some((*g, by_name.get(name)?.clone()))).collect();
+            ((list, auth.clone()), ids)
+        });
+        let (list, auth) = list;
+        let client = reqwest::Client::builder()
+            .default_headers([(reqwest::header::AUTHORIZATION, auth.parse().unwrap())].into_iter().collect())
+            .build()
+            .unwrap();
+        Http { rt, client, base, list, group_ids, _dir: dir }
+    }
+
+    /// One search: (wall time, total).
+    fn query(&self, q: &Query) -> (Duration, u64) {
+        let sort = match q.sort {
+            SortKey::FullName => "full_name",
+            SortKey::JobTitle => "job_title",
+            SortKey::Company => "company",
+            SortKey::Department => "department",
+            SortKey::Mobile => "mobile",
+            SortKey::Email => "email",
+            SortKey::UpdatedAt => "updated_at",
+        };
+        let mut params: Vec<(&str, String)> = vec![
+            ("q", q.q.clone()),
+            ("sort", sort.into()),
+            ("order", if q.order == Order::Desc { "desc" } else { "asc" }.into()),
+            ("per_page", q.limit.max(1).to_string()),
+        ];
+        match q.group {
+            Some(GroupFilter::Group(g)) => params.push(("group", self.group_ids[&g].clone())),
+            Some(GroupFilter::NoGroup) => params.push(("group", "none".into())),
+            None => {}
+        }
+        if let Some(l) = q.letter {
+            params.push(("letter", l.to_string()));
+        }
+        let url = format!("{}/api/v1/lists/{}/contacts", self.base, self.list);
+        self.rt.block_on(async {
+            let t = Instant::now();
+            let r = self.client.get(&url).query(&params).send().await.unwrap();
+            assert!(r.status().is_success(), "{}", r.status());
+            let body = r.bytes().await.unwrap();
+            let wall = t.elapsed();
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            (wall, v["total"].as_u64().unwrap_or(0))
+        })
+    }
+}
+
 // ---------- measurement ----------
 
 fn pct(v: &mut [Duration], p: f64) -> Duration {
@@ -601,7 +908,7 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (v, t.elapsed())
 }
 
-fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool) {
+fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool, with_http: bool) {
     println!("\n## {n} contacts\n");
     let overhead = (0..100).map(|_| time_both(0, || ()).2.as_nanos() as u64).min().unwrap_or(0);
     let mut r = Rng(42);
@@ -650,11 +957,26 @@ fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool) {
     if with_sqlite {
         println!("sqlite fts5: skipped (build with --features bench-fts5)");
     }
+    #[cfg(feature = "bench-tantivy")]
+    let tv = {
+        let rss_t0 = rss_kib();
+        let (tv, t) = time(|| tantivy_peer::build(&contacts, &group_names));
+        println!(
+            "tantivy build: {:.1} s; RSS growth {:.0} B/contact",
+            t.as_secs_f64(),
+            (rss_kib().saturating_sub(rss_t0) * 1024) as f64 / n as f64
+        );
+        tv
+    };
+    #[cfg(not(feature = "bench-tantivy"))]
+    println!("tantivy: skipped (build with --features bench-tantivy)");
 
     println!(
-        "\n| query class | index p50 ms | index p99 ms | index CPU p50 | index CPU p99 | naive p50 | naive p99 | fts5 p50 | fts5 p99 | naive/index (p50) | fts5/index (p50) |"
+        "\n| query class | index p50 ms | index p99 ms | index CPU p50 | index CPU p99 | naive p50 | naive p99 | fts5 p50 | fts5 p99 | tantivy p50 | tantivy p99 | naive/index (p50) | fts5/index (p50) | tantivy/index (p50) | tantivy/index (p99) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // FTS5 samples per class, for the HTTP comparison below.
+    let mut fts_by_class: Vec<Vec<Duration>> = Vec::new();
     for (class, label) in CLASSES {
         let mut qr = Rng(7 + class as u64);
         let qs: Vec<Query> = (0..n_index).map(|_| gen_query(&mut qr, class, &contacts, &groups)).collect();
@@ -689,16 +1011,33 @@ fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool) {
                 }
             }
         }
+        // tantivy gets as many queries as the index (it is fast enough), the typo class included
+        // (its fuzzy prefix query against the server's retry).
+        #[allow(unused_mut)]
+        let mut tt: Vec<Duration> = Vec::new();
+        #[cfg(feature = "bench-tantivy")]
+        for q in &qs {
+            let ((page, total, _), t) = time(|| tv.query(q, class == Class::Typo));
+            tt.push(t);
+            if !matches!(class, Class::Phone | Class::PhoneNational | Class::DigitRun | Class::Typo) {
+                let res = ix.query(q);
+                assert_eq!((total, page), (res.total, res.ids.len()), "tantivy disagrees on {:?}", q.q);
+            }
+        }
+        fts_by_class.push(tf.clone());
         let (i50, i99) = (pct(&mut ti, 0.5), pct(&mut ti, 0.99));
         let (c50, c99) = (pct(&mut tc, 0.5), pct(&mut tc, 0.99));
         let (n50, n99) = (pct(&mut tn, 0.5), pct(&mut tn, 0.99));
         let (f50, f99) =
             if tf.is_empty() { (Duration::ZERO, Duration::ZERO) } else { (pct(&mut tf, 0.5), pct(&mut tf, 0.99)) };
-        let ratio = |b: Duration| {
-            if b.is_zero() { "-".to_string() } else { format!("{:.0}x", b.as_secs_f64() / i50.as_secs_f64().max(1e-9)) }
+        let (t50, t99) =
+            if tt.is_empty() { (Duration::ZERO, Duration::ZERO) } else { (pct(&mut tt, 0.5), pct(&mut tt, 0.99)) };
+        let ratio_to = |b: Duration, i: Duration| {
+            if b.is_zero() { "-".to_string() } else { format!("{:.1}x", b.as_secs_f64() / i.as_secs_f64().max(1e-9)) }
         };
+        let ratio = |b: Duration| ratio_to(b, i50);
         println!(
-            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             ms(i50),
             ms(i99),
             ms(c50),
@@ -707,8 +1046,61 @@ fn run(n: usize, n_index: usize, n_base: usize, with_sqlite: bool) {
             ms(n99),
             ms(f50),
             ms(f99),
+            ms(t50),
+            ms(t99),
             ratio(n50),
-            ratio(f50)
+            ratio(f50),
+            ratio(t50),
+            ratio_to(t99, i99)
+        );
+    }
+
+    if with_http {
+        let (http, t) = time(|| Http::start(&contacts, &group_names));
+        println!("\nHTTP: server started and {n} contacts imported as CSV in {:.1} s", t.as_secs_f64());
+        println!(
+            "\n| query class | HTTP p50 ms | HTTP p99 ms | fts5 in process p50 | fts5 in process p99 | fts5/HTTP (p99) | totals as in process |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        let (mut all_http, mut all_fts) = (Vec::new(), Vec::new());
+        for ((class, label), mut tf) in CLASSES.into_iter().zip(fts_by_class) {
+            let mut qr = Rng(7 + class as u64);
+            let qs: Vec<Query> = (0..n_index).map(|_| gen_query(&mut qr, class, &contacts, &groups)).collect();
+            let _ = http.query(&qs[0]); // warm the connection and the list's index
+            let mut th = Vec::with_capacity(qs.len());
+            let mut same = 0;
+            for q in &qs {
+                let (t, total) = http.query(q);
+                th.push(t);
+                same += usize::from(total as usize == ix.query(q).total);
+            }
+            all_http.extend(th.iter().copied());
+            all_fts.extend(tf.iter().copied());
+            let (h50, h99) = (pct(&mut th, 0.5), pct(&mut th, 0.99));
+            let (f50, f99) =
+                if tf.is_empty() { (Duration::ZERO, Duration::ZERO) } else { (pct(&mut tf, 0.5), pct(&mut tf, 0.99)) };
+            let ratio = if f99.is_zero() {
+                "-".to_string()
+            } else {
+                format!("{:.1}x", f99.as_secs_f64() / h99.as_secs_f64().max(1e-9))
+            };
+            println!(
+                "| {label} | {} | {} | {} | {} | {ratio} | {same}/{} |",
+                ms(h50),
+                ms(h99),
+                ms(f50),
+                ms(f99),
+                qs.len()
+            );
+        }
+        let (h99, f99) = (pct(&mut all_http, 0.99), pct(&mut all_fts, 0.99));
+        println!(
+            "| **overall** (every class; fts5 without the typo class) | {} | {} | {} | {} | {:.1}x | |",
+            ms(pct(&mut all_http, 0.5)),
+            ms(h99),
+            ms(pct(&mut all_fts, 0.5)),
+            ms(f99),
+            f99.as_secs_f64() / h99.as_secs_f64().max(1e-9)
         );
     }
 
@@ -759,8 +1151,9 @@ fn main() {
     let n_index: usize = std::env::var("BENCH_QUERIES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
     let n_base: usize = std::env::var("BENCH_BASELINE_QUERIES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
     let with_sqlite = std::env::var("BENCH_NO_SQLITE").is_err();
+    let with_http = std::env::var("BENCH_HTTP").is_ok();
     println!("# contactpro search benchmark ({n_index} queries per class for the index, {n_base} for the baselines)");
     for n in sizes {
-        run(n, n_index, n_base, with_sqlite);
+        run(n, n_index, n_base, with_sqlite, with_http);
     }
 }
