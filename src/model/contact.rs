@@ -39,7 +39,7 @@ pub struct ContactFields {
     pub full_name: String,
     /// Given (first) name, when a source gave it (vCard N, Outlook "First Name", the dialog).
     /// Empty means "not given": sorting by family name then derives it from `full_name`
-    /// ([`super::name_parts`]).
+    /// (the rule of `model::name_parts`).
     pub given_name: String,
     /// Family (last) name, when a source gave it; empty = derived from `full_name` where needed.
     pub family_name: String,
