@@ -15,7 +15,7 @@ import { LiteAvatar } from '../lite';
 import { CopyButton, DangerButton, copyText } from '../../components/ui';
 import { ArrowDownload20Regular, Link20Regular, QrCode20Regular } from '../../components/icons';
 import { saveBlob } from '../../api/client';
-import { mapUrl, toVCard, vcardFileName } from '../../lib/vcard';
+import { mapUrl, splitName, toVCard, vcardFileName } from '../../lib/vcard';
 import { contactUrl } from '../../lib/deeplinks';
 
 // The QR encoder is only fetched when someone asks for a QR code.
@@ -28,7 +28,7 @@ import { safeHttpUrl } from '../../lib/deeplinks';
 
 type TabKey = 'contact' | 'company' | 'groups' | 'notes' | 'history';
 const TAB_OF: Record<FieldKey, TabKey> = {
-  full_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
+  full_name: 'contact', given_name: 'contact', family_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
   linkedin: 'contact', facebook: 'contact', x: 'contact', company: 'company', department: 'company',
   'address.street': 'company', 'address.city': 'company', 'address.postal_code': 'company', 'address.state': 'company',
   'address.country': 'company', notes: 'notes', groups: 'groups',
@@ -261,7 +261,9 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     }
   };
 
-  const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean } = {}) => {
+  // Empty given/family names follow the full name: the derived split shows as the placeholder.
+  const derivedName = splitName(form.full_name);
+  const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean; placeholder?: string } = {}) => {
     const msg = fieldMessage(k);
     return (
       <Field
@@ -278,6 +280,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
           onChange={(_, d) => change(k, d.value)}
           onBlur={() => touch(k)}
           autoFocus={opts.autoFocus}
+          placeholder={opts.placeholder}
           name={k}
           maxLength={300}
         />
@@ -330,6 +333,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     panel = editing ? (
       <div className={s.panel}>
         {input('full_name', { required: true, full: true, autoFocus: true })}
+        {input('given_name', { placeholder: form.given_name || form.family_name ? undefined : derivedName.given })}
+        {input('family_name', { placeholder: form.given_name || form.family_name ? undefined : derivedName.family })}
         {input('job_title')}
         {input('email', { type: 'email' })}
         {input('mobile', { type: 'tel' })}
