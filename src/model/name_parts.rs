@@ -101,13 +101,24 @@ fn derive_words(s: &str) -> (String, String) {
     }
 }
 
-/// The parts a vCard's `N` gives, as they are kept: nothing when they say no more than the
-/// full name does (they equal its derivation). Every card has an `N` (vCard 3.0 requires it, and
-/// contactpro writes the derived one), so keeping it would freeze a copy of the full name's split
-/// that no longer follows later edits of the full name; a card whose `N` differs (a phone that
-/// knows "Nguyen" is the family name of "Nguyen Van An") keeps it.
+/// The parts a vCard's `N` gives, as they are kept: not a part that says no more than the
+/// full name does (equal to its derivation), nor when `N` has no family name (clients that do
+/// not split put the whole name in the given-name slot). Every card has an `N` (vCard 3.0 requires
+/// it, and contactpro writes the derived one), so keeping it would freeze a copy of the full
+/// name's split that no longer follows later edits of the full name; a card whose `N` differs (a
+/// phone that knows "Nguyen" is the family name of "Nguyen Van An") keeps it.
+/// Each part is compared on its own (an empty part is derived, see `name_parts`), so a card
+/// written from one stored part reads back as that one part.
 pub fn kept_parts(full_name: &str, (given, family): (String, String)) -> (String, String) {
-    if derive(full_name) == (given.clone(), family.clone()) { (String::new(), String::new()) } else { (given, family) }
+    if family.is_empty() {
+        return (String::new(), String::new());
+    }
+    let (g, f) = derive(full_name);
+    (if given == g { String::new() } else { given }, if family == f { String::new() } else { family })
+}
+
+fn pick(stored: &str, derived: String) -> Cow<'_, str> {
+    if stored.is_empty() { Cow::Owned(derived) } else { Cow::Borrowed(stored) }
 }
 
 /// The family name as it is sorted: without the particles written in lowercase at its start
@@ -125,16 +136,14 @@ pub fn family_sort_part(family: &str) -> &str {
 }
 
 impl ContactFields {
-    /// The given and family names: the stored ones, or derived from the full name when both
-    /// are empty. One stored part is kept as it is (a source that gives only a last name
-    /// means it).
+    /// The given and family names: each the stored one, or derived from the full name when it
+    /// is empty.
     pub fn name_parts(&self) -> (Cow<'_, str>, Cow<'_, str>) {
-        if self.given_name.is_empty() && self.family_name.is_empty() {
-            let (g, f) = derive(&self.full_name);
-            (Cow::Owned(g), Cow::Owned(f))
-        } else {
-            (Cow::Borrowed(&self.given_name), Cow::Borrowed(&self.family_name))
+        if !self.given_name.is_empty() && !self.family_name.is_empty() {
+            return (Cow::Borrowed(&self.given_name), Cow::Borrowed(&self.family_name));
         }
+        let (g, f) = derive(&self.full_name);
+        (pick(&self.given_name, g), pick(&self.family_name, f))
     }
 
     /// What "sort by last name" compares first: the family name's sort part, or the full name
@@ -195,6 +204,18 @@ mod tests {
     }
 
     #[test]
+    fn vcard_n_is_kept_only_when_it_says_more_than_the_full_name() {
+        let kept = |full: &str, g: &str, f: &str| kept_parts(full, (g.into(), f.into()));
+        let none = (String::new(), String::new());
+        assert_eq!(kept("Chloé Costa", "Chloé", "Costa"), none);
+        assert_eq!(kept("Zoé Martin", "Zoé Martin", ""), none);
+        assert_eq!(kept("Madonna", "Madonna", ""), none);
+        assert_eq!(kept("Nguyen Van An", "An", "Nguyen"), ("An".to_owned(), "Nguyen".to_owned()));
+        assert_eq!(kept("Bob", "", "Stone"), (String::new(), "Stone".to_owned()));
+        assert_eq!(kept("Bob Stone", "Bob", "Stone-Smith"), (String::new(), "Stone-Smith".to_owned()));
+    }
+
+    #[test]
     fn sort_part_skips_lowercase_particles() {
         for (family, sort) in [
             ("van der Berg", "Berg"),
@@ -223,6 +244,11 @@ mod tests {
         assert_eq!(f("Nguyen Van An", "An", "Nguyen").family_sort_key(), "Nguyen");
         assert_eq!(f("Prince", "", "").family_sort_key(), "Prince");
         assert_eq!(f("Acme", "Acme", "").family_sort_key(), "Acme");
+        // Only a given name stored: the family name is still derived.
+        assert_eq!(f("Chloé Costa", "Chloé", "").family_sort_key(), "Costa");
+        let bob = f("Bob Stone", "", "Stone-Smith");
+        let (g, fam) = bob.name_parts();
+        assert_eq!((g.as_ref(), fam.as_ref()), ("Bob", "Stone-Smith"));
         assert_eq!(f("Jan van der Berg", "", "").family_sort_key(), "Berg");
         let parts = f("Chloé Costa", "", "");
         let (g, fam) = parts.name_parts();

@@ -30,11 +30,10 @@ export function splitName(full: string): { family: string; given: string } {
 }
 
 export function toVCard(c: ContactFields & { given_name?: string; family_name?: string }): string {
-  // Stored parts win; with none stored, both are derived (as the server writes N).
-  const stored = !!(c.given_name || c.family_name);
+  // Each stored part wins; an empty one is derived (as the server writes N).
   const derived = splitName(c.full_name);
-  const family = stored ? c.family_name ?? '' : derived.family;
-  const given = stored ? c.given_name ?? '' : derived.given;
+  const family = c.family_name || derived.family;
+  const given = c.given_name || derived.given;
   const lines = ['BEGIN:VCARD', 'VERSION:3.0', `N:${escapeText(family)};${escapeText(given)};;;`, `FN:${escapeText(c.full_name)}`];
   if (c.company || c.department) lines.push(`ORG:${escapeText(c.company)}${c.department ? `;${escapeText(c.department)}` : ''}`);
   if (c.job_title) lines.push(`TITLE:${escapeText(c.job_title)}`);

@@ -261,7 +261,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     }
   };
 
-  // Empty given/family names follow the full name: the derived split shows as the placeholder.
+  // An empty given or family name follows the full name: its derived part shows as the placeholder.
   const derivedName = splitName(form.full_name);
   const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean; placeholder?: string } = {}) => {
     const msg = fieldMessage(k);
@@ -333,8 +333,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     panel = editing ? (
       <div className={s.panel}>
         {input('full_name', { required: true, full: true, autoFocus: true })}
-        {input('given_name', { placeholder: form.given_name || form.family_name ? undefined : derivedName.given })}
-        {input('family_name', { placeholder: form.given_name || form.family_name ? undefined : derivedName.family })}
+        {input('given_name', { placeholder: derivedName.given })}
+        {input('family_name', { placeholder: derivedName.family })}
         {input('job_title')}
         {input('email', { type: 'email' })}
         {input('mobile', { type: 'tel' })}
