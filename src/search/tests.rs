@@ -483,3 +483,18 @@ fn sort_by_family_name_and_its_rail() {
     let c = ix.query(&Query { letter: Some('C'), sort: SortKey::FamilyName, ..Default::default() });
     assert_eq!(c.ids, [id(5)]);
 }
+
+/// What sorting by family name costs: `cargo test --lib -- --ignored family_order_memory --nocapture`
+/// (numbers in docs/PERFORMANCE-search.md).
+#[test]
+#[ignore = "a measurement, not a check"]
+fn family_order_memory() {
+    let n = 100_000;
+    let groups: Vec<GroupId> = (0..20).map(|i| GroupId::from_u128(0xB0 + i)).collect();
+    let people = crate::seed::generate(n, 42, &groups);
+    let ix = ListIndex::build(people.into_iter().enumerate().map(|(i, f)| contact(i as u128 + 1, f)), []);
+    for (part, bytes) in ix.memory_report() {
+        println!("{part:<66} {:>7.2} B/contact", bytes as f64 / n as f64);
+    }
+    println!("{:<66} {:>7.2} B/contact", "total", ix.memory_bytes() as f64 / n as f64);
+}
