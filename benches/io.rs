@@ -28,6 +28,8 @@ fn contact(i: usize) -> Contact {
     let (f, l) = (FIRST[i % 8], LAST[(i / 8) % 8]);
     let fields = ContactFields {
         full_name: format!("{f} {l} {i}"),
+        given_name: f.to_owned(),
+        family_name: l.to_owned(),
         job_title: ["Sales Manager", "Directeur général", "Engineer", "CTO"][i % 4].to_owned(),
         email: format!("user{i}@example.com"),
         mobile: format!("+33 6 {:02} {:02} {:02} {:02}", i % 100, (i / 100) % 100, (i / 10_000) % 100, i % 97),

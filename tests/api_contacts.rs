@@ -403,3 +403,69 @@ async fn concurrent_if_match_writers_lose_nothing() {
     // The index agrees with the store: searching a word in the notes finds the one contact.
     assert_eq!(c.search(&list, "q=w7").await["total"], 1);
 }
+
+#[tokio::test]
+async fn given_and_family_names_sort_by_last_name_and_the_list_default() {
+    let (_app, c, list) = setup().await;
+    let contacts = format!("/api/v1/lists/{list}/contacts");
+    for body in [
+        json!({"full_name": "Chloé Costa"}),
+        json!({"full_name": "Anne Martin"}),
+        json!({"full_name": "Jan van der Berg"}),
+        json!({"full_name": "Zoé Adam"}),
+        json!({"full_name": "Nguyen Van An", "given_name": " An ", "family_name": "Nguyen"}),
+    ] {
+        c.create_contact(&list, body).await;
+    }
+    // Stored parts are returned trimmed; derived ones are not stored (empty).
+    let v = c.search(&list, "q=nguyen").await;
+    assert_eq!(
+        (v["items"][0]["given_name"].as_str(), v["items"][0]["family_name"].as_str()),
+        (Some("An"), Some("Nguyen"))
+    );
+    let v = c.search(&list, "q=chloe").await;
+    assert_eq!(v["items"][0]["family_name"], "");
+    assert_eq!(
+        c.names(&list, "sort=family_name").await,
+        ["Zoé Adam", "Jan van der Berg", "Chloé Costa", "Anne Martin", "Nguyen Van An"]
+    );
+    // "C" shows Costa when sorting by last name, and the rail counts family-name letters.
+    assert_eq!(c.names(&list, "sort=family_name&letter=C").await, ["Chloé Costa"]);
+    assert!(c.names(&list, "sort=full_name&letter=N").await == ["Nguyen Van An"]);
+    let v = c.search(&list, "sort=family_name").await;
+    assert_eq!(v["letters"], json!({"A": 1, "B": 1, "C": 1, "M": 1, "N": 1}));
+    let v = c.search(&list, "sort=full_name").await;
+    assert_eq!(v["letters"], json!({"A": 1, "C": 1, "J": 1, "N": 1, "Z": 1}));
+    // A PATCH of the family name moves the contact; null clears it (derived again).
+    let id = c.search(&list, "q=chloe").await["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, v) = c.patch(&format!("{contacts}/{id}"), &json!({"family_name": "Zola"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(c.names(&list, "sort=family_name&letter=Z").await, ["Chloé Costa"]);
+    let (s, _) = c.patch(&format!("{contacts}/{id}"), &json!({"family_name": null})).await;
+    assert_eq!(s, 200);
+    assert_eq!(c.names(&list, "sort=family_name&letter=C").await, ["Chloé Costa"]);
+    // Bad names are refused by field, like the full name.
+    for (body, field) in [
+        (json!({"full_name": "A", "family_name": "x".repeat(300)}), "family_name"),
+        (json!({"full_name": "A", "given_name": "a\u{7}b"}), "given_name"),
+        (json!({"full_name": "A", "family_name": "Costa\u{202E}"}), "family_name"),
+        (json!({"full_name": "A", "given_name": 3}), "given_name"),
+    ] {
+        let (s, v) = c.post(&contacts, &body).await;
+        assert_eq!(s, 422, "{body}: {v}");
+        assert!(error_fields(&v).contains(&field.to_owned()), "{body}: {v}");
+    }
+    // The list's default order: stored, returned, validated; only owners change it.
+    let path = format!("/api/v1/lists/{list}");
+    assert_eq!(c.get(&path).await.1["sort"], "full_name");
+    let (s, v) = c.patch(&path, &json!({"sort": "family_name"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["sort"], "family_name");
+    assert_eq!(c.get(&path).await.1["sort"], "family_name");
+    let (s, v) = c.patch(&path, &json!({"sort": "company"})).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(c.get(&path).await.1["sort"], "family_name");
+    let (s, v) = c.post("/api/v1/lists", &json!({"name": "By last name", "sort": "family_name"})).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["sort"], "family_name");
+}

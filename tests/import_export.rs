@@ -181,6 +181,7 @@ async fn export_then_import_round_trips_every_format() {
         json!({"full_name": "Zoë \"Zed\" Müller", "email": "zoe@example.de", "mobile": "+49 170 1234567", "company": "Fabrikam, GmbH",
                "notes": "Line one\nLine two, with \"quotes\"\n=1+1", "groups": [g, g2], "address": {"street": "Hauptstraße 1", "city": "Köln", "country": "Deutschland"}}),
         json!({"full_name": "=cmd|' /C calc'!A0", "job_title": "+33 trick", "department": "-5", "notes": "@SUM(A1)"}),
+        json!({"full_name": "Nguyen Van An", "given_name": "An", "family_name": "Nguyen; \"Jr\", III"}),
         json!({"full_name": "Émile 🚀 Zola", "website": "https://example.fr/a?b=c&d", "linkedin": "https://www.linkedin.com/in/ez",
                "x": "https://x.com/ez", "facebook": "https://facebook.com/ez", "phone": "04 78 00 00 00", "notes": "n".repeat(5000)}),
     ];
@@ -201,7 +202,7 @@ async fn export_then_import_round_trips_every_format() {
         let (s, job) = upload(&c, &dst, bytes, ctype, "").await;
         assert_eq!(s, 202, "{format}: {job}");
         let done = wait_job(&c, &job).await;
-        assert_eq!(done["imported"], 3, "{format}: {done}");
+        assert_eq!(done["imported"], 4, "{format}: {done}");
         let copy = c.search(&dst, "per_page=500").await["items"].clone();
         let (_, gs) = c.get(&format!("/api/v1/lists/{dst}/groups")).await;
         let gname = |list_groups: &Value, id: &Value| {
@@ -216,6 +217,8 @@ async fn export_then_import_round_trips_every_format() {
         for (a, b) in original.as_array().unwrap().iter().zip(copy.as_array().unwrap()) {
             for f in [
                 "full_name",
+                "given_name",
+                "family_name",
                 "job_title",
                 "email",
                 "mobile",
@@ -286,4 +289,87 @@ async fn member_without_add_right_cannot_import() {
     assert_eq!(s, 403);
     let (s, _) = app.as_user(NESTOR).await.get(&format!("/api/v1/jobs/{}", uuid::Uuid::new_v4())).await;
     assert_eq!(s, 404);
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[tokio::test]
+async fn given_and_family_names_from_outlook_french_csv_and_vcard_n_sort_by_last_name() {
+    let app = TestApp::start().await;
+    let c = app.as_user(ADELE).await;
+    let list = c.create_list("Names").await;
+    for (file, ctype, n) in
+        [("outlook.csv", "text/csv", 2), ("prenom_nom.csv", "text/csv", 2), ("names.vcf", "text/vcard", 3)]
+    {
+        let (s, job) = upload(&c, &list, fixture(file), ctype, "").await;
+        assert_eq!(s, 202, "{file}: {job}");
+        let done = wait_job(&c, &job).await;
+        assert_eq!(done["imported"], n, "{file}: {done}");
+    }
+    let one = |q: &'static str| {
+        let c = &c;
+        let list = &list;
+        async move {
+            let v = c.search(list, &format!("q={q}")).await;
+            assert_eq!(v["total"], 1, "{q}: {v}");
+            let i = &v["items"][0];
+            (
+                i["full_name"].as_str().unwrap().to_owned(),
+                i["given_name"].as_str().unwrap().to_owned(),
+                i["family_name"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    // Outlook's First / Last Name columns are kept (and compose the full name).
+    let (full, given, family) = one("contoso").await;
+    assert_eq!((given.as_str(), family.as_str()), ("John", "Smith"), "{full}");
+    // "Prénom" / "Nom" (French, ';'-separated).
+    assert_eq!(one("chloe").await, ("Chloé Costa".into(), "Chloé".into(), "Costa".into()));
+    assert_eq!(one("jan").await, ("Jan van der Berg".into(), "Jan".into(), "van der Berg".into()));
+    // vCard N: kept when it says more than FN; an N equal to FN's split is not stored.
+    assert_eq!(one("an@example").await, ("Nguyen Van An".into(), "An".into(), "Nguyen".into()));
+    assert_eq!(one("paulo").await, ("Paulo Costa".into(), String::new(), String::new()));
+    assert_eq!(one("madonna").await, ("Madonna".into(), String::new(), String::new()));
+    // Sorted by last name, "C" shows both Costas; "B" shows van der Berg.
+    assert_eq!(c.names(&list, "sort=family_name&letter=C").await, ["Chloé Costa", "Paulo Costa"]);
+    assert_eq!(c.names(&list, "sort=family_name&letter=B").await, ["Jan van der Berg"]);
+    assert_eq!(c.names(&list, "sort=family_name&letter=N").await, ["Nguyen Van An"]);
+
+    // Export: vCard N from the stored or derived parts; CSV "First Name" / "Last Name" columns.
+    let get = |format: &'static str| {
+        let c = &c;
+        let list = &list;
+        async move {
+            let r =
+                c.request(Method::GET, &format!("/api/v1/lists/{list}/export?format={format}")).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let vcf = get("vcf").await;
+    for n in ["N:Nguyen;An;;;", "N:Costa;Paulo;;;", "N:van der Berg;Jan;;;", "N:;Madonna;;;"] {
+        assert!(vcf.contains(&format!("{n}\r\n")), "{n} in\n{vcf}");
+    }
+    let csv = get("csv").await;
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("Groups,First Name,Last Name"), "{header}");
+    assert!(csv.lines().any(|l| l.starts_with("Chloé Costa,") && l.ends_with(",Chloé,Costa")), "{csv}");
+    assert!(
+        csv.lines().any(|l| l.starts_with("Paulo Costa,") && l.ends_with(",,")),
+        "derived names are not exported as stored: {csv}"
+    );
+    // And the exported CSV imports back with the same names.
+    let copy = c.create_list("Names copy").await;
+    let (s, job) = upload(&c, &copy, csv.into_bytes(), "text/csv", "").await;
+    assert_eq!(s, 202, "{job}");
+    assert_eq!(wait_job(&c, &job).await["imported"], 7);
+    let v = c.search(&copy, "q=chloe").await;
+    assert_eq!(
+        (v["items"][0]["given_name"].as_str(), v["items"][0]["family_name"].as_str()),
+        (Some("Chloé"), Some("Costa"))
+    );
+    let v = c.search(&copy, "q=paulo").await;
+    assert_eq!(v["items"][0]["family_name"], "");
 }

@@ -58,6 +58,16 @@ fn schema_v1_fixture_opens_with_current_code() {
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].fields.full_name, "Clément Dupont");
     assert_eq!(store.groups(id).unwrap()[0].member_count, 3);
+    // Record version 1 contacts and lists: no stored given/family names (derived for sorting),
+    // the list sorts by full name.
+    assert_eq!(lists[0].sort, contactpro::model::ListSort::FullName);
+    assert_eq!((page.items[0].fields.given_name.as_str(), page.items[0].fields.family_name.as_str()), ("", ""));
+    let by_family = Query { q: String::new(), sort: SortKey::FamilyName, limit: 10, ..q.clone() };
+    let names: Vec<String> =
+        store.query_contacts(id, &by_family).unwrap().items.into_iter().map(|c| c.fields.full_name).collect();
+    assert_eq!(names, ["Clément Dupont", "Zoë Müller", "Łukasz Wiśniewski"]);
+    let w = Query { letter: Some('W'), ..by_family };
+    assert_eq!(store.query_contacts(id, &w).unwrap().items[0].fields.full_name, "Łukasz Wiśniewski");
     // Schema 2 keeps contact counts: the migration counted the old contacts.
     assert_eq!(store.contact_count(id).unwrap(), 3);
     // And it still accepts writes.

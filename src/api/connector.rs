@@ -39,6 +39,10 @@ fn text(desc: &str) -> Value {
 fn contact_props(with_meta: bool) -> Value {
     let mut p = json!({
         "full_name": {"type": "string", "description": "Full name (required)", "x-ms-summary": "Full name"},
+        "given_name": {"type": "string", "description": "Given (first) name; empty: derived from the full name",
+            "x-ms-summary": "First name", "x-ms-visibility": "advanced"},
+        "family_name": {"type": "string", "description": "Family (last) name; empty: derived from the full name",
+            "x-ms-summary": "Last name", "x-ms-visibility": "advanced"},
         "job_title": {"type": "string", "x-ms-summary": "Job title"},
         "email": {"type": "string", "x-ms-summary": "Email"},
         "mobile": {"type": "string", "x-ms-summary": "Mobile"},

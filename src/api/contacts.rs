@@ -31,11 +31,13 @@ pub const MAX_PER_PAGE: usize = 500;
 pub struct ListParams {
     /// Words that must all match the start of a word (accent- and case-insensitive).
     pub q: Option<String>,
-    /// A..Z or `#`.
+    /// A..Z or `#`: the first letter of the full name, or of the family name with `sort=family_name`.
     pub letter: Option<String>,
     /// A group id, or `none` for contacts in no group.
     pub group: Option<String>,
-    /// full_name (default) | job_title | company | department | mobile | email | updated_at
+    /// full_name (default) | family_name | job_title | company | department | mobile | email | updated_at.
+    /// `family_name` sorts by last name (stored, or derived from the full name) and makes
+    /// `letter` and `letters` follow the family name.
     pub sort: Option<String>,
     /// asc (default) | desc
     pub order: Option<String>,
@@ -76,6 +78,7 @@ impl ListParams {
         };
         let sort = match self.sort.as_deref().unwrap_or("full_name") {
             "full_name" => SortKey::FullName,
+            "family_name" => SortKey::FamilyName,
             "job_title" => SortKey::JobTitle,
             "company" => SortKey::Company,
             "department" => SortKey::Department,
@@ -85,7 +88,8 @@ impl ListParams {
             _ => {
                 errs.insert(
                     "sort".into(),
-                    "must be one of full_name, job_title, company, department, mobile, email, updated_at".into(),
+                    "must be one of full_name, family_name, job_title, company, department, mobile, email, updated_at"
+                        .into(),
                 );
                 SortKey::FullName
             }
@@ -128,7 +132,8 @@ pub struct ContactPageView {
     total: usize,
     page: usize,
     per_page: usize,
-    /// Counts per first letter over the search and group filter (not the letter filter).
+    /// Counts per first letter over the search and group filter (not the letter filter); of the
+    /// family name with `sort=family_name`.
     #[schema(value_type = BTreeMap<String, usize>)]
     letters: BTreeMap<char, usize>,
     /// True when `q` matched nothing as typed and these are results for similar words (typos).

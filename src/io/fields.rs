@@ -47,6 +47,14 @@ impl Mapping {
                 c.rank = 9;
             }
         }
+        // "Nom" is the family name next to "Prénom", the whole name without it.
+        let has_first = cols.iter().flatten().any(|c| c.target == FirstName);
+        for c in cols.iter_mut().flatten() {
+            if c.target == LastName && c.rank == super::headers::NOM_RANK && !has_first {
+                c.target = FullName;
+                c.rank = 6;
+            }
+        }
         let n = headers.len();
         Self {
             cols,
@@ -175,6 +183,7 @@ impl Mapping {
         if full.is_empty() {
             full = join_words(&[&prefix, &first, &middle, &last, &suffix]);
         }
+        // First / Last columns are kept as the given and family names (Outlook, Google, ours).
         if full.is_empty() {
             full = nickname;
         }
@@ -193,11 +202,11 @@ impl Mapping {
                 *slot = w.to_owned();
             }
         }
+        let names_present = present(&[FullName, FirstName, MiddleName, LastName, NamePrefix, NameSuffix, Nickname]);
         let input = ContactInput {
-            full_name: opt(
-                present(&[FullName, FirstName, MiddleName, LastName, NamePrefix, NameSuffix, Nickname]),
-                full,
-            ),
+            given_name: opt(present(&[FirstName]), first),
+            family_name: opt(present(&[LastName]), last),
+            full_name: opt(names_present, full),
             job_title: opt(present(&[JobTitle]), take(JobTitle)),
             email: opt(present(&[Email]), take(Email)),
             mobile: opt(present(&[Mobile, PhoneValue]), mobile),

@@ -59,6 +59,8 @@ pub(super) const N_TARGETS: usize = Ignore as usize + 1;
 /// address parts the rank is the address slot (business/generic 0, Google address N, home 100,
 /// other 200) and the first slot with any part filled is used as a whole.
 const HOME: u16 = 100;
+/// Rank of "Nom", told apart in `fields` (a family name only next to a "Prénom").
+pub(super) const NOM_RANK: u16 = 4;
 const OTHER: u16 = 200;
 
 /// (normalized header, target, rank). A `#` in the header stands for a number N (Google's
@@ -80,6 +82,9 @@ pub static HEADER_SYNONYMS: &[(&str, Target, u16)] = &[
     ("familyname", LastName, 1),
     ("surname", LastName, 2),
     ("nomdefamille", LastName, 3),
+    // French forms: "Nom" next to "Prénom" is the family name (alone, it still makes the full
+    // name, composed from the parts).
+    ("nom", LastName, NOM_RANK),
     ("title", Title, 0),
     ("nameprefix", NamePrefix, 0),
     ("prefix", NamePrefix, 1),
@@ -248,7 +253,9 @@ pub static HEADER_SYNONYMS: &[(&str, Target, u16)] = &[
 /// The template column (one of `COLUMNS`) a target feeds, for naming columns in row errors.
 pub fn template_column(t: Target) -> Option<&'static str> {
     Some(match t {
-        FullName | FirstName | MiddleName | LastName | NamePrefix | NameSuffix | Nickname | Title => "Full Name",
+        FirstName => "First Name",
+        LastName => "Last Name",
+        FullName | MiddleName | NamePrefix | NameSuffix | Nickname | Title => "Full Name",
         JobTitle => "Job Title",
         Email => "Email",
         Mobile => "Mobile",

@@ -45,7 +45,9 @@ pub use self::xlsx_guard::{MAX_PART_BYTES, MAX_SHEET_BYTES};
 pub use self::xlsx_write::{write_xlsx, write_xlsx_stream};
 
 /// The template's columns, in order. Export writes them, import recognises them (and synonyms).
-pub const COLUMNS: [&str; 18] = [
+/// "First Name" and "Last Name" (the given and family names, Outlook's headers) come last so that
+/// files made for the 18 columns before them keep their positions.
+pub const COLUMNS: [&str; 20] = [
     "Full Name",
     "Job Title",
     "Email",
@@ -64,6 +66,8 @@ pub const COLUMNS: [&str; 18] = [
     "Country",
     "Notes",
     "Groups",
+    "First Name",
+    "Last Name",
 ];
 
 /// Rows scanned for the header row (a title or blank rows may come first).
@@ -209,6 +213,8 @@ impl ParsedRow {
         let len = |s: Option<&String>| s.map_or(0, String::len);
         [
             &i.full_name,
+            &i.given_name,
+            &i.family_name,
             &i.job_title,
             &i.email,
             &i.mobile,
@@ -333,7 +339,9 @@ impl Parsed {
 
 /// A contact flattened to the template's columns, in [`COLUMNS`] order. Shared by the xlsx
 /// and CSV writers so that the two can never disagree.
-pub(crate) fn contact_cells(c: &Contact, group_name: &dyn Fn(GroupId) -> Option<String>) -> [String; 18] {
+/// The given and family names are the stored ones only (empty when derived from the full name),
+/// so exporting then importing gives back the same contact.
+pub(crate) fn contact_cells(c: &Contact, group_name: &dyn Fn(GroupId) -> Option<String>) -> [String; 20] {
     let f = &c.fields;
     let a = &f.address;
     let groups: Vec<String> = f.groups.iter().filter_map(|g| group_name(*g)).collect();
@@ -356,6 +364,8 @@ pub(crate) fn contact_cells(c: &Contact, group_name: &dyn Fn(GroupId) -> Option<
         a.country.clone(),
         f.notes.clone(),
         groups.join("; "),
+        f.given_name.clone(),
+        f.family_name.clone(),
     ]
 }
 

@@ -42,6 +42,9 @@ pub(super) fn contacts(n: usize) -> Vec<Contact> {
             let long = if i % 7 == 3 { "Lorem ipsum dolor sit amet, émoji 😀. ".repeat(200) } else { String::new() };
             let fields = ContactFields {
                 full_name: format!("{} {i}", names[i % names.len()]),
+                // Stored parts (a source gave them), some with vCard/CSV specials; empty = derived.
+                given_name: ["", "Zoë; \"Z\"", "", "Jean-Luc, Jr"][i % 4].to_owned(),
+                family_name: ["", "O'Brien", "van der Berg", "=Picard"][i % 4].to_owned(),
                 job_title: ["", "Directeur général", "-Head of R&D", "+1 engineer"][i % 4].to_owned(),
                 email: if i % 3 == 0 { String::new() } else { format!("user.{i}@exämple.fr") },
                 mobile: ["+33 6 12 34 56 78", "", "06 15 88 26 17", "615882617"][i % 4].to_owned(),

@@ -216,6 +216,33 @@ fn components(s: &str, sep: char) -> Vec<String> {
     out
 }
 
+/// Component `i` of a compound value with its several values (unescaped `,`) joined by a space:
+/// N's "Jean,Luc" is two given names, "Jean\,Luc" one with a comma.
+fn component_values(s: &str, i: usize) -> String {
+    let mut escaped = false;
+    let mut n = 0;
+    let mut start = 0;
+    for (at, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            ';' => {
+                if n == i {
+                    return join_values(&s[start..at]);
+                }
+                n += 1;
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if n == i { join_values(&s[start..]) } else { String::new() }
+}
+
+fn join_values(raw: &str) -> String {
+    components(raw, ',').iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 fn unescape(s: &str) -> String {
     components(s, '\u{0}').concat()
 }
@@ -364,6 +391,8 @@ fn finish(
     let mut phones: Vec<(u16, String, String)> = Vec::new();
     let mut adrs: Vec<(u8, Vec<String>)> = Vec::new();
     let mut groups = GroupSet::new(limits.fields.max_groups_per_contact);
+    // (given, family) of the first N.
+    let mut n_parts: Option<(String, String)> = None;
     let set = |slot: &mut String, v: String| {
         if slot.is_empty() {
             *slot = v.trim().to_owned();
@@ -376,6 +405,10 @@ fn finish(
                 let c = components(&p.text(), ';');
                 let g = |i: usize| c.get(i).map(|s| s.replace(',', " ")).unwrap_or_default();
                 let parts = [g(3), g(1), g(2), g(0), g(4)];
+                if n_parts.is_none() {
+                    let raw = p.text();
+                    n_parts = Some((component_values(&raw, 1), component_values(&raw, 0)));
+                }
                 set(
                     &mut n_name,
                     parts.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "),
@@ -480,8 +513,12 @@ fn finish(
             country: Some(g(6)),
         }
     });
+    let full_name = if full.is_empty() { n_name } else { full };
+    let (given_name, family_name) = crate::model::name_parts::kept_parts(&full_name, n_parts.unwrap_or_default());
     let input = ContactInput {
-        full_name: Some(if full.is_empty() { n_name } else { full }),
+        full_name: Some(full_name),
+        given_name: Some(given_name),
+        family_name: Some(family_name),
         job_title: Some(if title.is_empty() { role } else { title }),
         email: Some(email.map(|e| e.1).unwrap_or_default()),
         mobile: Some(mobile),
@@ -516,6 +553,8 @@ fn over_caps(input: &ContactInput, limits: &ImportLimits) -> Vec<(String, String
     let a = input.address.as_ref();
     let fields = [
         ("FN", input.full_name.as_ref(), short),
+        ("N", input.given_name.as_ref(), short),
+        ("N", input.family_name.as_ref(), short),
         ("TITLE", input.job_title.as_ref(), short),
         ("EMAIL", input.email.as_ref(), short),
         ("TEL", input.mobile.as_ref(), short),

@@ -45,13 +45,11 @@ fn prop(out: &mut Vec<u8>, name: &str, value: &str) {
     }
 }
 
-/// A best-effort N (family;given) for clients that sort or display by it: the last word is
-/// the family name. Import reads FN, so this split never alters a round trip.
-fn n_value(full: &str) -> String {
-    match full.trim().rsplit_once(' ') {
-        Some((given, family)) => format!("{};{};;;", esc(family), esc(given)),
-        None => format!("{};;;;", esc(full.trim())),
-    }
+/// N (family;given;;;): the stored parts, or derived from the full name (`model::name_parts`);
+/// the reader does not keep an N equal to that derivation, so a round trip changes nothing.
+fn n_value(f: &crate::model::ContactFields) -> String {
+    let (given, family) = f.name_parts();
+    format!("{};{};;;", esc(&family), esc(&given))
 }
 
 /// All contacts as vCard 4.0, one card each, groups as CATEGORIES.
@@ -93,7 +91,7 @@ pub fn card(
     line(buf, &format!("PRODID:{PRODID}"));
     line(buf, &format!("UID:{}{}", if v3 { "" } else { "urn:uuid:" }, c.id));
     prop(buf, "FN", &esc(&f.full_name));
-    line(buf, &format!("N:{}", n_value(&f.full_name)));
+    line(buf, &format!("N:{}", n_value(f)));
     if !f.company.is_empty() || !f.department.is_empty() {
         let org = if f.department.is_empty() {
             esc(&f.company)

@@ -279,7 +279,7 @@ fn push_date(serial: f64, is_1904: bool, out: &mut String) {
 /// The example row's person, recognised (and left out) when a filled template is imported.
 pub(super) const EXAMPLE_PERSON: (&str, &str) = (EXAMPLE[0], EXAMPLE[2]);
 
-const EXAMPLE: [&str; 18] = [
+const EXAMPLE: [&str; 20] = [
     "Clément Dupont",
     "Sales Manager",
     "clement.dupont@example.com",
@@ -298,6 +298,8 @@ const EXAMPLE: [&str; 18] = [
     "France",
     "Met at the 2024 trade fair",
     "Customers; Paris",
+    "Clément",
+    "Dupont",
 ];
 
 fn header_format() -> Format {

@@ -19,12 +19,15 @@ use zip::write::SimpleFileOptions;
 const MAX_CELL_CHARS: usize = 32_767;
 const MAX_ROWS: u32 = 1_048_576;
 
-/// Column letters A..R for the 18 template columns.
-const LETTERS: [&str; 18] = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R"];
+/// Column letters A..T for the 20 template columns.
+const LETTERS: [&str; 20] =
+    ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T"];
 
 /// Column widths in characters (Excel adds 0.7109375 of padding), in COLUMNS order.
-pub(super) const WIDTHS: [f64; 18] =
-    [24.0, 22.0, 30.0, 18.0, 18.0, 28.0, 28.0, 28.0, 24.0, 24.0, 20.0, 30.0, 18.0, 12.0, 16.0, 16.0, 40.0, 24.0];
+pub(super) const WIDTHS: [f64; 20] = [
+    24.0, 22.0, 30.0, 18.0, 18.0, 28.0, 28.0, 28.0, 24.0, 24.0, 20.0, 30.0, 18.0, 12.0, 16.0, 16.0, 40.0, 24.0, 18.0,
+    18.0,
+];
 
 /// Columns shown as text ("@") so Excel keeps "0612..." as typed: Mobile, Phone, Postal Code.
 const TEXT_COLUMNS: [usize; 3] = [3, 4, 13];

@@ -37,6 +37,12 @@ impl Address {
 #[serde(default)]
 pub struct ContactFields {
     pub full_name: String,
+    /// Given (first) name, when a source gave it (vCard N, Outlook "First Name", the dialog).
+    /// Empty means "not given": sorting by family name then derives it from `full_name`
+    /// (the rule of `model::name_parts`).
+    pub given_name: String,
+    /// Family (last) name, when a source gave it; empty = derived from `full_name` where needed.
+    pub family_name: String,
     pub job_title: String,
     pub email: String,
     pub mobile: String,
@@ -76,6 +82,10 @@ pub struct Contact {
 pub struct ContactInput {
     #[serde(deserialize_with = "null_is_empty")]
     pub full_name: Option<String>,
+    #[serde(deserialize_with = "null_is_empty")]
+    pub given_name: Option<String>,
+    #[serde(deserialize_with = "null_is_empty")]
+    pub family_name: Option<String>,
     #[serde(deserialize_with = "null_is_empty")]
     pub job_title: Option<String>,
     #[serde(deserialize_with = "null_is_empty")]
@@ -166,6 +176,8 @@ impl Present {
     const STATE: u32 = 1 << 14;
     const COUNTRY: u32 = 1 << 15;
     const NOTES: u32 = 1 << 16;
+    const GIVEN_NAME: u32 = 1 << 17;
+    const FAMILY_NAME: u32 = 1 << 18;
 
     fn has(self, bit: u32) -> bool {
         self.0 & bit != 0
@@ -189,6 +201,8 @@ impl ContactInput {
         let a = self.address.unwrap_or_default();
         let f = ContactFields {
             full_name: s(&self.full_name),
+            given_name: s(&self.given_name),
+            family_name: s(&self.family_name),
             job_title: s(&self.job_title),
             email: s(&self.email),
             mobile: s(&self.mobile),
@@ -219,6 +233,8 @@ impl ContactInput {
         let a = self.address.clone().unwrap_or_default();
         Present(
             set(&self.full_name, Present::FULL_NAME)
+                | set(&self.given_name, Present::GIVEN_NAME)
+                | set(&self.family_name, Present::FAMILY_NAME)
                 | set(&self.job_title, Present::JOB_TITLE)
                 | set(&self.email, Present::EMAIL)
                 | set(&self.mobile, Present::MOBILE)
@@ -261,6 +277,8 @@ impl ContactInput {
         let a = self.address.unwrap_or_default();
         let f = ContactFields {
             full_name: pick(&self.full_name, &old.full_name),
+            given_name: pick(&self.given_name, &old.given_name),
+            family_name: pick(&self.family_name, &old.family_name),
             job_title: pick(&self.job_title, &old.job_title),
             email: pick(&self.email, &old.email),
             mobile: pick(&self.mobile, &old.mobile),
@@ -295,6 +313,8 @@ impl ContactFields {
             }
         };
         put(Present::FULL_NAME, &mut self.full_name, &new.full_name);
+        put(Present::GIVEN_NAME, &mut self.given_name, &new.given_name);
+        put(Present::FAMILY_NAME, &mut self.family_name, &new.family_name);
         put(Present::JOB_TITLE, &mut self.job_title, &new.job_title);
         put(Present::EMAIL, &mut self.email, &new.email);
         put(Present::MOBILE, &mut self.mobile, &new.mobile);

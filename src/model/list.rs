@@ -32,6 +32,17 @@ pub enum DisplayMode {
     Group,
 }
 
+/// The order a list's contacts are shown in by default (Display settings, for everybody): by
+/// full name as written, or by family name ("sort by last name": the A-Z rail then follows the
+/// family name). The values are those of the contacts' `sort` parameter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListSort {
+    #[default]
+    FullName,
+    FamilyName,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionMode {
@@ -82,6 +93,9 @@ pub struct ContactList {
     pub display_mode: DisplayMode,
     pub visible_fields: Vec<String>,
     pub permissions: Permissions,
+    /// The default order of names (`full_name` or `family_name`).
+    #[serde(default)]
+    pub sort: ListSort,
 }
 
 /// What may be done to contacts and groups of a list.
@@ -132,6 +146,8 @@ pub struct NewList {
     pub visible_fields: Option<Vec<String>>,
     #[serde(default)]
     pub permissions: Option<Permissions>,
+    #[serde(default)]
+    pub sort: Option<ListSort>,
 }
 
 /// `PATCH /api/v1/lists/{list}`: only the fields present change.
@@ -145,6 +161,7 @@ pub struct ListPatch {
     pub visible_fields: Option<Vec<String>>,
     pub owners: Option<Vec<UserId>>,
     pub permissions: Option<Permissions>,
+    pub sort: Option<ListSort>,
 }
 
 pub fn validate_visible_fields(v: &[String], errs: &mut FieldErrors) {

@@ -6,6 +6,7 @@
 mod contact;
 mod ids;
 mod list;
+pub mod name_parts;
 mod names;
 mod time;
 mod validate;
@@ -13,7 +14,7 @@ mod validate;
 pub use contact::{Address, AddressInput, Contact, ContactFields, ContactInput, ContactPatch, Group, Present, UserRef};
 pub use ids::{ContactId, GroupId, KeyId, ListId, OrgId, UserId};
 pub use list::{
-    Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, MemberPermission, NewList,
+    Action, Channel, ContactList, DEFAULT_VISIBLE_FIELDS, DisplayMode, ListPatch, ListSort, MemberPermission, NewList,
     PENDING_PREFIX, PermissionMode, Permissions, normalize_member_id, pending_id, validate_permissions,
     validate_visible_fields,
 };

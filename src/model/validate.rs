@@ -45,6 +45,8 @@ pub(super) fn validate_fields(f: ContactFields, limits: &Limits) -> Result<Conta
     let a = &f.address;
     let short = [
         ("full_name", &f.full_name),
+        ("given_name", &f.given_name),
+        ("family_name", &f.family_name),
         ("job_title", &f.job_title),
         ("email", &f.email),
         ("mobile", &f.mobile),
@@ -68,8 +70,11 @@ pub(super) fn validate_fields(f: ContactFields, limits: &Limits) -> Result<Conta
             errs.insert(name.into(), "contains control characters".into());
         }
     }
-    if !errs.contains_key("full_name") && f.full_name.chars().any(super::is_hidden_or_bidi) {
-        errs.insert("full_name".into(), super::HIDDEN_CHARS_MESSAGE.into());
+    // Names people see and sort by: no text that hides or reorders itself (the rule of `names`).
+    for (name, v) in [("full_name", &f.full_name), ("given_name", &f.given_name), ("family_name", &f.family_name)] {
+        if !errs.contains_key(name) && v.chars().any(super::is_hidden_or_bidi) {
+            errs.insert(name.into(), super::HIDDEN_CHARS_MESSAGE.into());
+        }
     }
     if f.notes.chars().count() > limits.max_notes_len {
         errs.insert("notes".into(), format!("is longer than {} characters", limits.max_notes_len));

@@ -361,7 +361,22 @@ pub(crate) struct Columns {
     jobs: Interner,
     companies: Interner,
     departments: Interner,
+    /// The family-name sort key as a slice of the folded name (see [`FamKey`]): 2 bytes a
+    /// contact, since the key is nearly always a word of the name.
+    fam: Vec<FamKey>,
+    /// Keys that are not inside the folded name (a stored family name the full name lacks).
+    fam_extra: HashMap<u32, Box<str>>,
+    /// Rail slot of the family key, per doc (1 byte).
+    fam_letter: Vec<u8>,
 }
+
+/// Where a doc's family sort key is: `[start, len]` of the folded name (len >= 1); `[0, 0]`:
+/// empty; [`FAM_WHOLE`]: the whole name (no family name: a single name, an organisation);
+/// [`FAM_EXTRA`]: in `fam_extra`.
+type FamKey = [u8; 2];
+const FAM_EMPTY: FamKey = [0, 0];
+const FAM_WHOLE: FamKey = [255, 1];
+const FAM_EXTRA: FamKey = [255, 0];
 
 /// Splits a folded e-mail into (local part, domain): the domain is the folded text after the
 /// last '@' when the folded e-mail ends with it, else empty. `local + domain == fold(email)`
@@ -396,6 +411,7 @@ impl Columns {
         self.ids.push(c.id);
         self.name.push(&name);
         self.letter.push(super::fold::letter_slot_of_folded(&name) as u8);
+        self.push_family(fold(&f.family_sort_key()), &name);
         let (local, domain) = split_email(&f.email);
         self.email_local.push(&local);
         self.email_domain.push(self.domains.intern(&domain));
@@ -409,6 +425,50 @@ impl Columns {
 
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// Records the folded family sort key of the doc being pushed, whose folded name is `name`.
+    fn push_family(&mut self, key: String, name: &str) {
+        let d = self.fam.len() as u32;
+        self.fam_letter.push(super::fold::letter_slot_of_folded(&key) as u8);
+        let at = if key.is_empty() {
+            FAM_EMPTY
+        } else if key == name {
+            FAM_WHOLE
+        } else {
+            match name.rfind(&key).map(|s| (u8::try_from(s), u8::try_from(key.len()))) {
+                Some((Ok(s), Ok(n))) if s < 255 => [s, n],
+                _ => {
+                    self.fam_extra.insert(d, key.into());
+                    FAM_EXTRA
+                }
+            }
+        };
+        self.fam.push(at);
+    }
+
+    /// The folded family sort key of a doc.
+    #[inline]
+    pub fn family(&self, doc: u32) -> &[u8] {
+        match self.fam[doc as usize] {
+            FAM_EMPTY => &[],
+            FAM_WHOLE => self.name.get(doc),
+            FAM_EXTRA => self.fam_extra.get(&doc).map_or(&[][..], |k| k.as_bytes()),
+            [s, n] => &self.name.get(doc)[usize::from(s)..usize::from(s) + usize::from(n)],
+        }
+    }
+
+    /// Rail slot of the doc's family sort key.
+    pub fn family_letter_slot(&self, doc: u32) -> usize {
+        usize::from(self.fam_letter[doc as usize])
+    }
+
+    /// Heap bytes of the family-name key columns (reported on their own line).
+    pub fn family_heap_bytes(&self) -> usize {
+        self.fam.capacity() * 2
+            + self.fam_letter.capacity()
+            + self.fam_extra.capacity() * 32
+            + self.fam_extra.values().map(|k| k.len()).sum::<usize>()
     }
 
     /// Rail slot (0..=25 for A..Z, 26 for '#') of the doc's folded name.
@@ -454,6 +514,12 @@ impl Columns {
             next.job.push(self.job.get(i));
             next.company.push(self.company.get(i));
             next.department.push(self.department.get(i));
+            let new = next.fam.len() as u32;
+            next.fam.push(self.fam[i]);
+            next.fam_letter.push(self.fam_letter[i]);
+            if let Some(k) = self.fam_extra.remove(&d) {
+                next.fam_extra.insert(new, k);
+            }
         }
         next.shrink();
         *self = next;
@@ -470,6 +536,9 @@ impl Columns {
         self.job.shrink();
         self.company.shrink();
         self.department.shrink();
+        self.fam.shrink_to_fit();
+        self.fam_letter.shrink_to_fit();
+        self.fam_extra.shrink_to_fit();
     }
 
     /// Total order for `key`: the folded value (empty last), then the folded name (empty last),
@@ -495,6 +564,7 @@ impl Columns {
                 }
             }
             SortKey::UpdatedAt => self.updated[i].cmp(&self.updated[j]),
+            SortKey::FamilyName => cmp_bytes_empty_last(self.family(a), self.family(b)),
         };
         primary
             .then_with(|| cmp_bytes_empty_last(self.name.get(a), self.name.get(b)))
@@ -525,6 +595,7 @@ impl Columns {
             SortKey::Email => email8(self.email(doc)),
             // Flip the sign bit so that i64 order becomes u64 order.
             SortKey::UpdatedAt => (self.updated[i] as u64) ^ (1 << 63),
+            SortKey::FamilyName => bytes8(self.family(doc)),
         }
     }
 

@@ -56,6 +56,8 @@ pub struct ListIndex {
     pub(super) prefix1_letters: Vec<[u64; LETTERS]>,
     /// Live docs per rail letter (exact: maintained on removal, since the letter is known).
     pub(super) letters: Vec<RoaringBitmap>,
+    /// The same by the family name's letter, for the rail when sorting by family name.
+    pub(super) fam_letters: Vec<RoaringBitmap>,
     pub(super) groups: HashMap<GroupId, GroupEntry>,
     /// Live docs without any group (exact).
     pub(super) no_group: RoaringBitmap,
@@ -91,6 +93,7 @@ impl ListIndex {
             prefix1: vec![RoaringBitmap::new(); PREFIX1],
             prefix1_letters: vec![[0; LETTERS]; PREFIX1],
             letters: vec![RoaringBitmap::new(); LETTERS],
+            fam_letters: vec![RoaringBitmap::new(); LETTERS],
             groups: HashMap::new(),
             no_group: RoaringBitmap::new(),
             perms: SortKey::ALL.iter().map(|_| Perm::default()).collect(),
@@ -219,6 +222,7 @@ impl ListIndex {
         let slot = self.cols.push(c, &mobile_digits);
         self.live.insert(d);
         self.letters[slot].insert(d);
+        self.fam_letters[self.cols.family_letter_slot(d)].insert(d);
         let tok = &mut self.scratch;
         tok.clear();
         for s in [&f.full_name, &f.job_title, &f.company, &f.department, &f.notes] {
@@ -279,6 +283,7 @@ impl ListIndex {
         if self.live.remove(d) {
             let letter = self.cols.letter_slot(d);
             self.letters[letter].remove(d);
+            self.fam_letters[self.cols.family_letter_slot(d)].remove(d);
             for (bm, counts) in self.prefix1.iter_mut().zip(&mut self.prefix1_letters) {
                 if bm.remove(d) {
                     counts[letter] -= 1;
@@ -311,6 +316,7 @@ impl ListIndex {
         self.terms.retain(|_, bm| !bm.is_empty());
         self.prefix1.iter_mut().for_each(re);
         self.letters.iter_mut().for_each(re);
+        self.fam_letters.iter_mut().for_each(re);
         self.groups.values_mut().for_each(|g| re(&mut g.members));
         re(&mut self.no_group);
         re(&mut self.live);
@@ -350,7 +356,12 @@ impl ListIndex {
             .sum();
         let bitmaps: usize =
             self.prefix1.iter().chain(&self.letters).chain([&self.live, &self.no_group]).map(bitmap_heap).sum();
+        let fam_slot = SortKey::FamilyName.slot();
+        let family = self.cols.family_heap_bytes()
+            + self.fam_letters.iter().map(bitmap_heap).sum::<usize>()
+            + self.perms[fam_slot].heap_bytes();
         vec![
+            ("family-name order (key slice, letter, rail bitmaps, permutation)", family),
             ("sort columns", self.cols.heap_bytes()),
             ("id map", self.by_id.heap_bytes()),
             ("digit tokens", self.digits.heap_bytes()),
@@ -358,7 +369,10 @@ impl ListIndex {
             ("term postings", term_postings),
             ("groups", groups),
             ("prefix/letter/live bitmaps", bitmaps),
-            ("sort permutations", self.perms.iter().map(Perm::heap_bytes).sum()),
+            (
+                "sort permutations",
+                self.perms.iter().enumerate().filter(|(i, _)| *i != fam_slot).map(|(_, p)| p.heap_bytes()).sum(),
+            ),
         ]
     }
 }

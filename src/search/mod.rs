@@ -7,11 +7,13 @@
 //!   group names, address parts, e-mail, phone and mobile, both joined ("oneil",
 //!   "annedupontacmefr") and split at inner punctuation ("o", "neil", "anne", "dupont", "acme",
 //!   "fr"); phones also give all their digits as one token ("0615882617"). Empty q = everything.
-//! - `letter`: on [`letter_of`] of the full name. `group`: members of a group, or no group at all.
+//! - `letter`: on [`letter_of`] of the full name, or of the family name's sort key when sorting
+//!   by `FamilyName` (the rail follows the order). `group`: members of a group, or no group at all.
 //! - Sorting: by the folded value of the key (Mobile: its digits, first 16), then folded full
 //!   name, then id: a total order. Empty values sort last in `asc`; `desc` is the exact reverse
 //!   of `asc`, so they come first there.
-//! - `letters`: counts per rail letter over q + group (not the letter filter), non-zero only.
+//! - `letters`: counts per rail letter over q + group (not the letter filter), non-zero only;
+//!   by family-name letter when sorting by `FamilyName`.
 //!
 //! Layout: `index.rs` (doc numbers, postings, updates, compaction), `query.rs` (lookups,
 //! filters, rail counts, paging), `perm.rs` (sorted permutations), `columns.rs` (sort values),
@@ -54,10 +56,14 @@ pub enum SortKey {
     Mobile,
     Email,
     UpdatedAt,
+    /// By family name ("sort by last name"): the stored family name or the one derived from
+    /// the full name (`model::name_parts`), without its lowercase particles; then full name.
+    /// The A-Z rail and `letter` then follow the family name's first letter.
+    FamilyName,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 7] = [
+    pub const ALL: [SortKey; 8] = [
         SortKey::FullName,
         SortKey::JobTitle,
         SortKey::Company,
@@ -65,6 +71,7 @@ impl SortKey {
         SortKey::Mobile,
         SortKey::Email,
         SortKey::UpdatedAt,
+        SortKey::FamilyName,
     ];
 
     fn slot(self) -> usize {

@@ -156,11 +156,13 @@ impl ListIndex {
     }
 
     /// Live docs matching all `terms` and the group filter, with their rail counts.
+    /// `family`: the rail counts family-name letters (sorting by family name).
     fn matches(
         &self,
         terms: &[Term<'_>],
         group: Option<GroupFilter>,
         fuzzy: bool,
+        family: bool,
     ) -> (Cow<'_, RoaringBitmap>, [u64; LETTERS]) {
         let mut counts = [0u64; LETTERS];
         // Rail counts by reading each match's letter byte: O(|m|), sequential since m iterates
@@ -168,21 +170,28 @@ impl ListIndex {
         // them cost O(docs), ~4 ms at 1M, whatever |m|.)
         let count = |m: &RoaringBitmap, counts: &mut [u64; LETTERS]| {
             for d in m.iter() {
-                counts[self.cols.letter_slot(d)] += 1;
+                let slot = if family { self.cols.family_letter_slot(d) } else { self.cols.letter_slot(d) };
+                counts[slot] += 1;
             }
         };
         if terms.is_empty() && group.is_none() {
-            counts.iter_mut().zip(&self.letters).for_each(|(n, bm)| *n = bm.len());
+            let letters = if family { &self.fam_letters } else { &self.letters };
+            counts.iter_mut().zip(letters).for_each(|(n, bm)| *n = bm.len());
             return (Cow::Borrowed(&self.live), counts);
         }
         // A lone 1-character word (the first keystroke of search-as-you-type, up to every doc):
         // the exact prefix1 bitmap and its maintained counts, plus the members of groups whose
-        // name matches that lack such a token themselves.
+        // name matches that lack such a token themselves. (The maintained counts are by the
+        // full name's letter; by family name, the bitmap is counted.)
         if let ([Term::Word(w)], None) = (terms, group)
             && w.len() == 1
             && let Some(s) = prefix1_slot(w.as_bytes()[0])
         {
-            counts = self.prefix1_letters[s];
+            if family {
+                count(&self.prefix1[s], &mut counts);
+            } else {
+                counts = self.prefix1_letters[s];
+            }
             let named = self.groups_matching(w);
             if named.is_empty() {
                 return (Cow::Borrowed(&self.prefix1[s]), counts);
@@ -224,11 +233,12 @@ impl ListIndex {
     pub fn query(&self, q: &Query) -> QueryResult {
         let folded = fold(&q.q);
         let terms = terms_of(&q.q, &folded);
-        let (mut m, mut counts) = self.matches(&terms, q.group, false);
+        let family = q.sort == SortKey::FamilyName;
+        let (mut m, mut counts) = self.matches(&terms, q.group, false, family);
         // Nothing found: retry with typo tolerance, if some word allows it.
         let mut fuzzy = false;
         if m.is_empty() && terms.iter().any(|t| matches!(t, Term::Word(w) if fuzzy_budget(w) > 0)) {
-            (m, counts) = self.matches(&terms, q.group, true);
+            (m, counts) = self.matches(&terms, q.group, true, family);
             fuzzy = !m.is_empty();
         }
         let letters: BTreeMap<char, usize> = counts
@@ -241,7 +251,7 @@ impl ListIndex {
         let r: Cow<'_, RoaringBitmap> = match q.letter {
             None => m,
             Some(l) => match letter_slot(l) {
-                Some(s) => Cow::Owned(m.as_ref() & &self.letters[s]),
+                Some(s) => Cow::Owned(m.as_ref() & &(if family { &self.fam_letters } else { &self.letters })[s]),
                 None => Cow::Owned(RoaringBitmap::new()),
             },
         };
@@ -273,8 +283,11 @@ impl ListIndex {
             let budget = if self.force_walk.is_some() { usize::MAX } else { steps.saturating_mul(4).max(4096) };
             // Sorting by name with a letter filter: the matches are one run of the order.
             let cols = &self.cols;
-            let first = |d: u32| cols.name.get(d).first().copied();
-            let found = match q.letter.and_then(letter_slot).filter(|&s| s < 26 && q.sort == SortKey::FullName) {
+            let family = q.sort == SortKey::FamilyName;
+            let first =
+                |d: u32| if family { cols.family(d).first().copied() } else { cols.name.get(d).first().copied() };
+            let by_name = matches!(q.sort, SortKey::FullName | SortKey::FamilyName);
+            let found = match q.letter.and_then(letter_slot).filter(|&s| s < 26 && by_name) {
                 Some(s) => {
                     let l = b'a' + s as u8;
                     let p = &self.perms[q.sort.slot()];

@@ -421,3 +421,80 @@ fn sorting_by_interned_values_walks_exactly_like_selection() {
         }
     }
 }
+
+#[test]
+fn sort_by_family_name_and_its_rail() {
+    let with = |n: u128, full: &str, given: &str, family: &str| {
+        contact(
+            n,
+            ContactFields {
+                full_name: full.into(),
+                given_name: given.into(),
+                family_name: family.into(),
+                ..Default::default()
+            },
+        )
+    };
+    let people = vec![
+        named(1, "Chloé Costa"),
+        named(2, "Anne Martin"),
+        named(3, "Jan van der Berg"),
+        named(4, "Madonna"),
+        named(5, "Costa, Ana"),
+        named(6, "Zoé Adam"),
+        // Stored parts win; a family name the full name does not contain is kept aside.
+        with(7, "Nguyen Van An", "An", "Nguyen"),
+        with(8, "Bob", "Robert", "Dupré"),
+    ];
+    for rebuilt in [false, true] {
+        let mut ix = ListIndex::build(people.clone(), []);
+        if rebuilt {
+            // Rebuilt by updates with compaction and permutation merges forced.
+            ix = ListIndex::new().with_thresholds(0, 0, Some(true));
+            for c in &people {
+                ix.upsert(c);
+                ix.upsert(c);
+            }
+        }
+        let q =
+            |letter: Option<char>, sort: SortKey| ix.query(&Query { letter, sort, limit: 100, ..Default::default() });
+        let order = q(None, SortKey::FamilyName);
+        // Ties on the family name go by full name ("chloe costa" < "costa ana").
+        assert_eq!(order.ids, [6, 3, 1, 5, 8, 4, 2, 7].map(id));
+        // "C" shows the Costas (not Chloé as a first name), by family name.
+        assert_eq!(q(Some('C'), SortKey::FamilyName).ids, [1, 5].map(id));
+        assert_eq!(q(Some('C'), SortKey::FullName).ids, [1, 5].map(id));
+        assert_eq!(q(Some('A'), SortKey::FamilyName).ids, [6].map(id));
+        assert_eq!(q(Some('B'), SortKey::FamilyName).ids, [3].map(id));
+        assert_eq!(q(Some('D'), SortKey::FamilyName).ids, [8].map(id));
+        let rail: Vec<(char, usize)> = order.letters.into_iter().collect();
+        assert_eq!(rail, [('A', 1), ('B', 1), ('C', 2), ('D', 1), ('M', 2), ('N', 1)]);
+        let desc = ix.query(&Query { sort: SortKey::FamilyName, order: Order::Desc, limit: 100, ..Default::default() });
+        assert_eq!(desc.ids, [7, 2, 4, 8, 5, 1, 3, 6].map(id));
+        // A first keystroke of search-as-you-type counts the rail by family name too.
+        let typed = ix.query(&Query { q: "c".into(), sort: SortKey::FamilyName, limit: 100, ..Default::default() });
+        assert_eq!(typed.letters.into_iter().collect::<Vec<_>>(), [('C', 2)]);
+    }
+    // An edit moves the contact in the family order and on the rail.
+    let mut ix = ListIndex::build(people.clone(), []);
+    ix.upsert(&with(1, "Chloé Costa", "Chloé", "Zola"));
+    let z = ix.query(&Query { letter: Some('Z'), sort: SortKey::FamilyName, ..Default::default() });
+    assert_eq!(z.ids, [id(1)]);
+    let c = ix.query(&Query { letter: Some('C'), sort: SortKey::FamilyName, ..Default::default() });
+    assert_eq!(c.ids, [id(5)]);
+}
+
+/// What sorting by family name costs: `cargo test --lib -- --ignored family_order_memory --nocapture`
+/// (numbers in docs/PERFORMANCE-search.md).
+#[test]
+#[ignore = "a measurement, not a check"]
+fn family_order_memory() {
+    let n = 100_000;
+    let groups: Vec<GroupId> = (0..20).map(|i| GroupId::from_u128(0xB0 + i)).collect();
+    let people = crate::seed::generate(n, 42, &groups);
+    let ix = ListIndex::build(people.into_iter().enumerate().map(|(i, f)| contact(i as u128 + 1, f)), []);
+    for (part, bytes) in ix.memory_report() {
+        println!("{part:<66} {:>7.2} B/contact", bytes as f64 / n as f64);
+    }
+    println!("{:<66} {:>7.2} B/contact", "total", ix.memory_bytes() as f64 / n as f64);
+}

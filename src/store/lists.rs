@@ -51,6 +51,7 @@ impl OrgStore {
                 .visible_fields
                 .unwrap_or_else(|| DEFAULT_VISIBLE_FIELDS.iter().map(|s| (*s).to_owned()).collect()),
             permissions: new.permissions.unwrap_or_default(),
+            sort: new.sort.unwrap_or_default(),
         };
         let _w = self.write_lock.lock();
         let txn = self.db.begin_write()?;
@@ -116,6 +117,9 @@ impl OrgStore {
             }
             if let Some(m) = patch.display_mode {
                 list.display_mode = m;
+            }
+            if let Some(s) = patch.sort {
+                list.sort = s;
             }
             if let Some(mut c) = patch.channel {
                 validate_channel("channel", &mut c, &mut errs);

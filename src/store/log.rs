@@ -110,8 +110,15 @@ pub struct HistoryRecord {
     pub before: Option<ContactFields>,
 }
 
+/// 2: the fields gained given and family names (see `StoredContact`).
 impl super::Record for HistoryRecord {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, super::codec::CodecError> {
+        match version {
+            1 => Ok(postcard::from_bytes::<super::legacy::HistoryRecordV1>(bytes)?.into()),
+            v => Err(super::codec::CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 /// What a committed transaction appended, per list in seq order, for the live-update hub.

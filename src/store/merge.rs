@@ -73,6 +73,11 @@ pub fn merge_fields(
         };
         if name == "address" {
             out.address = src.address.clone();
+        } else if name == "full_name" {
+            // The given and family names go with the full name they split.
+            out.full_name.clone_from(&src.full_name);
+            out.given_name.clone_from(&src.given_name);
+            out.family_name.clone_from(&src.family_name);
         } else if let (Some(dst), Some(v)) = (field_mut(&mut out, name), field_mut(&mut src.clone(), name).cloned()) {
             *dst = v;
         }

@@ -12,6 +12,7 @@ pub mod dav;
 mod groups;
 mod jobs;
 mod keys;
+mod legacy;
 mod lists;
 pub mod log;
 mod merge;

@@ -1,11 +1,19 @@
 //! Record versions of everything stored. See `codec` for how a version is added.
 
-use super::codec::Record;
+use super::codec::{CodecError, Record};
+use super::legacy;
 use crate::model::{ContactFields, ContactId, ContactList, Group, Timestamp, UserRef};
 use serde::{Deserialize, Serialize};
 
+/// 2: `sort` (the list's default name order) added; version 1 lists sort by full name.
 impl Record for ContactList {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => Ok(postcard::from_bytes::<legacy::ContactListV1>(bytes)?.into()),
+            v => Err(CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 impl Record for Group {
@@ -29,8 +37,16 @@ pub struct StoredContact {
     pub version: u64,
 }
 
+/// 2: `given_name` and `family_name` added to the fields; version 1 contacts have neither
+/// stored (empty: derived from the full name where needed, see `model::name_parts`).
 impl Record for StoredContact {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => Ok(postcard::from_bytes::<legacy::StoredContactV1>(bytes)?.into()),
+            v => Err(CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 impl From<StoredContact> for crate::model::Contact {

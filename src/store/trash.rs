@@ -42,8 +42,15 @@ pub struct TrashedContact {
     pub deleted_by: UserRef,
 }
 
+/// 2: the contact's fields gained given and family names (see `StoredContact`).
 impl super::Record for TrashedContact {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, super::codec::CodecError> {
+        match version {
+            1 => Ok(postcard::from_bytes::<super::legacy::TrashedContactV1>(bytes)?.into()),
+            v => Err(super::codec::CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -53,8 +60,15 @@ pub struct TrashedList {
     pub deleted_by: UserRef,
 }
 
+/// 2: the list gained `sort` (see `ContactList`).
 impl super::Record for TrashedList {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self, super::codec::CodecError> {
+        match version {
+            1 => Ok(postcard::from_bytes::<super::legacy::TrashedListV1>(bytes)?.into()),
+            v => Err(super::codec::CodecError::UnknownVersion(v)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -154,7 +154,7 @@ export const api = {
   createList: (body: { name: string; display_mode?: string; channel?: { id: string; name: string }; team?: { id: string; name: string } }) =>
     request<ContactList>('/api/v1/lists', { method: 'POST', body }),
   list: (id: string) => request<ContactList>(L(id)),
-  patchList: (id: string, body: Partial<Pick<ContactList, 'name' | 'display_mode' | 'visible_fields' | 'owners' | 'permissions' | 'channel' | 'team'>>) =>
+  patchList: (id: string, body: Partial<Pick<ContactList, 'name' | 'display_mode' | 'sort' | 'visible_fields' | 'owners' | 'permissions' | 'channel' | 'team'>>) =>
     request<ContactList>(L(id), { method: 'PATCH', body }),
   deleteList: (id: string) => request<void>(L(id), { method: 'DELETE' }),
   about: (id: string) => request<About>(`${L(id)}/about`),

@@ -78,6 +78,8 @@ export interface ContactList {
   display_mode: DisplayMode;
   visible_fields: VisibleField[];
   permissions: Permissions;
+  /** The default order of names for everybody (Display settings); absent from older servers. */
+  sort?: ListSort;
   rights: Rights;
   contact_count: number;
 }
@@ -98,6 +100,9 @@ export interface Address {
 
 export interface ContactFields {
   full_name: string;
+  /** Given and family names a source gave (vCard N, Outlook First/Last, this form); '' = derived from the full name. */
+  given_name: string;
+  family_name: string;
   job_title: string;
   email: string;
   mobile: string;
@@ -122,7 +127,10 @@ export interface Contact extends ContactFields {
   version: number;
 }
 
-export type SortField = 'full_name' | 'job_title' | 'company' | 'department' | 'mobile' | 'email' | 'updated_at';
+/** The list's default name order (`sort` of a list). */
+export type ListSort = 'full_name' | 'family_name';
+
+export type SortField = 'full_name' | 'family_name' | 'job_title' | 'company' | 'department' | 'mobile' | 'email' | 'updated_at';
 export type SortOrder = 'asc' | 'desc';
 
 export interface ContactPage {
@@ -201,6 +209,8 @@ export interface Items<T> {
 export function emptyContactFields(): ContactFields {
   return {
     full_name: '',
+    given_name: '',
+    family_name: '',
     job_title: '',
     email: '',
     mobile: '',
@@ -222,6 +232,8 @@ export function editableFields(c: Partial<Contact>): ContactFields {
   const e = emptyContactFields();
   return {
     full_name: c.full_name ?? e.full_name,
+    given_name: c.given_name ?? '',
+    family_name: c.family_name ?? '',
     job_title: c.job_title ?? '',
     email: c.email ?? '',
     mobile: c.mobile ?? '',

@@ -15,7 +15,7 @@ import { BulkBar } from './BulkBar';
 import { useLiveChanges } from './useLiveChanges';
 import type { SaveInfo } from './dialogs/ContactDialog';
 import { useT } from '../i18n';
-import { formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
+import { effectiveSort, formatBookState, parseBookState, toggleLetter, toggleSort, updateBookState, type BookState } from '../lib/querystate';
 import { AlphaRail } from './AlphaRail';
 import { CardView } from './CardView';
 import { TableView } from './TableView';
@@ -205,13 +205,15 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   const mode: DisplayMode = state.view ?? localView ?? list?.display_mode ?? 'card';
   const fields = list?.visible_fields ?? ['job_title', 'company', 'department', 'mobile', 'email'];
   const phone = useIsPhone();
+  // The address's order, else the list's default (by last name: the A-Z rail follows it too).
+  const sort = effectiveSort(state, list?.sort);
   // On a phone every mode is the same list of rows, without group sections or pages.
   const groupSections = !phone && mode === 'group' && !state.group;
   const query = !groupSections
-    ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order, page: state.page, per_page: state.perPage }
-    : { q: state.q, group: state.group, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
+    ? { q: state.q, letter: state.letter, group: state.group, sort, order: state.order, page: state.page, per_page: state.perPage }
+    : { q: state.q, group: state.group, sort, per_page: 1, page: 1 }; // group sections: only the letter counts and the total
   const desk = useContacts(listId, phone ? null : query, reloadKey, refreshKey);
-  const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort: state.sort, order: state.order } : null, reloadKey);
+  const endless = useInfiniteContacts(listId, phone ? { q: state.q, letter: state.letter, group: state.group, sort, order: state.order } : null, reloadKey);
   const { data, loading, error } = phone ? endless : desk;
   // Typo-tolerant results match other words than the query's: nothing to mark in them.
   const fuzzy = !!data?.fuzzy && !!state.q;
@@ -393,7 +395,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
   const setModeRef = useRef<(m: DisplayMode) => Promise<void>>(async () => undefined);
   const onMode = useCallback((m: DisplayMode) => void setModeRef.current(m), []);
   setModeRef.current = setMode;
-  const onSort = useCallback((f: SortField) => setState(toggleSort(state, f)), [setState, state]);
+  const onSort = useCallback((f: SortField) => setState(toggleSort(state, f, list?.sort)), [setState, state, list?.sort]);
 
   if (listError) {
     const gone = listError instanceof ApiError && (listError.status === 404 || listError.status === 403);
@@ -480,7 +482,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
         groups={groups}
         q={state.q}
         letter={state.letter}
-        sort={state.sort}
+        sort={sort}
         order={state.order}
         rights={list.rights}
         fields={fields}
@@ -496,7 +498,7 @@ export function ListPage({ listId, contactId }: { listId: string; contactId?: st
     );
   else if (mode === 'list')
     content = (
-      <TableView items={items} rights={list.rights} fields={fields} sort={state.sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} sel={sel} />
+      <TableView items={items} rights={list.rights} fields={fields} sort={sort} order={state.order} onSort={onSort} onCommand={onCommand} label={list.name} sel={sel} />
     );
   else content = <CardView items={items} rights={list.rights} fields={fields} onCommand={onCommand} label={list.name} sel={sel} />;
 

@@ -88,7 +88,7 @@ export const TableView = memo(function TableView({
             {cols.map((c) => (
               <TableHeaderCell
                 key={c}
-                sortDirection={SORTABLE.has(c) && sort === c ? dir : undefined}
+                sortDirection={SORTABLE.has(c) && (sort === c || (c === 'full_name' && sort === 'family_name')) ? dir : undefined}
                 onClick={SORTABLE.has(c) ? () => onSort(c as SortField) : undefined}
                 sortable={SORTABLE.has(c)}
                 data-column={c}

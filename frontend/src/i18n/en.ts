@@ -130,6 +130,8 @@ export const en = {
   'pager.perPage': 'Per page',
 
   'field.full_name': 'Full name',
+  'field.given_name': 'Given name',
+  'field.family_name': 'Family name',
   'field.job_title': 'Job title',
   'field.email': 'Email',
   'field.mobile': 'Mobile',
@@ -230,6 +232,7 @@ export const en = {
   'display.title': 'Display settings',
   'display.intro': 'For everybody who opens this list: choose which fields show on cards and as list columns.',
   'display.defaultMode': 'Default display mode for everybody',
+  'display.sortByLastName': 'Sort by last name, for everybody (the A-Z index follows the family name)',
 
   'import.title': 'Import contacts',
   'import.intro': 'Import an Excel file (.xlsx), a CSV file (from Excel, Outlook or Google) or vCards (.vcf).',

@@ -131,6 +131,8 @@ export const fr: Record<MessageKey, string> = {
   'pager.perPage': 'Par page',
 
   'field.full_name': 'Nom complet',
+  'field.given_name': 'Prénom',
+  'field.family_name': 'Nom de famille',
   'field.job_title': 'Poste',
   'field.email': 'E-mail',
   'field.mobile': 'Mobile',
@@ -231,6 +233,7 @@ export const fr: Record<MessageKey, string> = {
   'display.title': 'Paramètres d’affichage',
   'display.intro': 'Pour tous ceux qui ouvrent cette liste : choisissez les champs affichés sur les cartes et en colonnes de la liste.',
   'display.defaultMode': 'Mode d’affichage par défaut pour tous',
+  'display.sortByLastName': 'Trier par nom de famille, pour tous (l’index A-Z suit le nom de famille)',
 
   'import.title': 'Importer des contacts',
   'import.intro': 'Importez un fichier Excel (.xlsx), un fichier CSV (Excel, Outlook ou Google) ou des vCards (.vcf).',

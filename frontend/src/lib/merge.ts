@@ -7,7 +7,7 @@ import type { ContactFields } from '../api/types';
 import { diffContacts, getField, type FieldKey } from './validation';
 
 export const MERGE_FIELDS: FieldKey[] = [
-  'full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department',
+  'full_name', 'given_name', 'family_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x', 'company', 'department',
   'address.street', 'address.city', 'address.postal_code', 'address.state', 'address.country', 'notes', 'groups',
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STATE, formatBookState, pageCount, parseBookState, toggleLetter, toggleSort, updateBookState } from './querystate';
+import { DEFAULT_STATE, effectiveSort, formatBookState, pageCount, parseBookState, toggleLetter, toggleSort, updateBookState } from './querystate';
 import { contactQueryString } from '../api/client';
 
 describe('query-string state', () => {
@@ -32,6 +32,21 @@ describe('query-string state', () => {
     expect(s1.order).toBe('desc');
     const s2 = toggleSort(s1, 'email');
     expect([s2.sort, s2.order]).toEqual(['email', 'asc']);
+  });
+  it("follows the list's default order until a column is chosen", () => {
+    // No sort in the address: the list's default (Display settings), else by full name.
+    expect(effectiveSort(DEFAULT_STATE, 'family_name')).toBe('family_name');
+    expect(effectiveSort(DEFAULT_STATE, undefined)).toBe('full_name');
+    expect(effectiveSort(parseBookState('?sort=company'), 'family_name')).toBe('company');
+    expect(parseBookState('?sort=family_name').sort).toBe('family_name');
+    // The name column flips the order of the name sort in effect, by last name included.
+    const flipped = toggleSort(DEFAULT_STATE, 'full_name', 'family_name');
+    expect([flipped.sort, flipped.order]).toEqual(['family_name', 'desc']);
+    expect(formatBookState(flipped)).toBe('?sort=family_name&order=desc');
+    const byCompany = toggleSort(DEFAULT_STATE, 'company', 'family_name');
+    expect([byCompany.sort, byCompany.order]).toEqual(['company', 'asc']);
+    const back = toggleSort(byCompany, 'full_name', 'family_name');
+    expect([back.sort, back.order]).toEqual(['full_name', 'asc']);
   });
   it('counts pages', () => {
     expect(pageCount(0, 50)).toBe(1);

@@ -4,7 +4,7 @@
 import type { ContactFields } from '../api/types';
 
 export type FieldKey =
-  | 'full_name' | 'job_title' | 'email' | 'mobile' | 'phone' | 'website' | 'linkedin' | 'facebook' | 'x'
+  | 'full_name' | 'given_name' | 'family_name' | 'job_title' | 'email' | 'mobile' | 'phone' | 'website' | 'linkedin' | 'facebook' | 'x'
   | 'company' | 'department' | 'notes' | 'groups'
   | 'address.street' | 'address.city' | 'address.postal_code' | 'address.state' | 'address.country';
 
@@ -77,7 +77,7 @@ const CONTROL_NOTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 export function validateContact(f: ContactFields): FieldErrors {
   const errs: FieldErrors = {};
   const short: [FieldKey, string][] = [
-    ['full_name', f.full_name], ['job_title', f.job_title], ['email', f.email], ['mobile', f.mobile], ['phone', f.phone],
+    ['full_name', f.full_name], ['given_name', f.given_name ?? ''], ['family_name', f.family_name ?? ''], ['job_title', f.job_title], ['email', f.email], ['mobile', f.mobile], ['phone', f.phone],
     ['website', f.website], ['linkedin', f.linkedin], ['facebook', f.facebook], ['x', f.x], ['company', f.company],
     ['department', f.department], ['address.street', f.address.street], ['address.city', f.address.city],
     ['address.postal_code', f.address.postal_code], ['address.state', f.address.state], ['address.country', f.address.country],
@@ -111,6 +111,8 @@ export function normalizeContact(f: ContactFields): ContactFields {
   return {
     ...f,
     full_name: f.full_name.trim(),
+    given_name: (f.given_name ?? '').trim(),
+    family_name: (f.family_name ?? '').trim(),
     job_title: f.job_title.trim(),
     email: f.email.trim(),
     mobile: normalizePhone(f.mobile),
@@ -134,7 +136,7 @@ export function normalizeContact(f: ContactFields): ContactFields {
 
 /** Which fields differ between two versions (groups compared as a set). */
 export function diffContacts(a: ContactFields, b: ContactFields): FieldKey[] {
-  const keys: FieldKey[] = ['full_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x',
+  const keys: FieldKey[] = ['full_name', 'given_name', 'family_name', 'job_title', 'email', 'mobile', 'phone', 'website', 'linkedin', 'facebook', 'x',
     'company', 'department', 'address.street', 'address.city', 'address.postal_code', 'address.state', 'address.country', 'notes', 'groups'];
   return keys.filter((k) => JSON.stringify(getField(a, k)) !== JSON.stringify(getField(b, k)));
 }

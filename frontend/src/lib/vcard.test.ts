@@ -9,6 +9,16 @@ describe('vCard of one contact', () => {
     expect(splitName('Ludwig van Beethoven')).toEqual({ family: 'van Beethoven', given: 'Ludwig' });
     expect(splitName('Cher')).toEqual({ family: '', given: 'Cher' });
     expect(splitName('Anne Marie  Costa')).toEqual({ family: 'Costa', given: 'Anne Marie' });
+    expect(splitName('Costa, Chloé')).toEqual({ family: 'Costa', given: 'Chloé' });
+    expect(splitName('Jean de la Fontaine')).toEqual({ family: 'de la Fontaine', given: 'Jean' });
+    expect(splitName('Martin Luther King, Jr.')).toEqual({ family: 'King', given: 'Martin Luther' });
+  });
+  it('writes stored given and family names in N, derives an empty one', () => {
+    const n = (c: Partial<ReturnType<typeof emptyContactFields>>) =>
+      toVCard({ ...emptyContactFields(), ...c }).split('\r\n').find((l) => l.startsWith('N:'));
+    expect(n({ full_name: 'Nguyen Van An', given_name: 'An', family_name: 'Nguyen' })).toBe('N:Nguyen;An;;;');
+    expect(n({ full_name: 'Chloé Costa' })).toBe('N:Costa;Chloé;;;');
+    expect(n({ full_name: 'Bob Stone', family_name: 'Stone-Smith' })).toBe('N:Stone-Smith;Bob;;;');
   });
   it('escapes text values', () => {
     expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');

@@ -9,11 +9,19 @@ export function escapeText(s: string): string {
 }
 
 /**
- * Family and given names: kept when the contact has them, else derived from the full name
- * ("Clément Dupont" -> Dupont / Clément; one word is a given name). Particles stay with the family
- * name ("Ludwig van Beethoven" -> van Beethoven).
+ * Family and given names derived from the full name, as the server does (src/model/name_parts.rs,
+ * the rule; this is the part a preview needs): "Costa, Chloé" -> Costa / Chloé; otherwise the last
+ * word with the particles before it ("Ludwig van Beethoven" -> van Beethoven); one word is a given
+ * name ("Clément Dupont" -> Dupont / Clément).
  */
 export function splitName(full: string): { family: string; given: string } {
+  const comma = full.indexOf(',');
+  if (comma >= 0) {
+    const family = full.slice(0, comma).trim().split(/\s+/).filter(Boolean).join(' ');
+    const given = full.slice(comma + 1).trim().split(/\s+/).filter(Boolean).join(' ');
+    if (family && given && !/^(jr|sr|ii|iii|iv|phd|md|esq)\.?$/i.test(given)) return { family, given };
+    full = family || given;
+  }
   const words = full.trim().split(/\s+/).filter(Boolean);
   if (words.length <= 1) return { family: '', given: words[0] ?? '' };
   let i = words.length - 1;
@@ -23,9 +31,10 @@ export function splitName(full: string): { family: string; given: string } {
 }
 
 export function toVCard(c: ContactFields & { given_name?: string; family_name?: string }): string {
+  // Each stored part wins; an empty one is derived (as the server writes N).
   const derived = splitName(c.full_name);
-  const family = c.family_name ?? derived.family;
-  const given = c.given_name ?? derived.given;
+  const family = c.family_name || derived.family;
+  const given = c.given_name || derived.given;
   const lines = ['BEGIN:VCARD', 'VERSION:3.0', `N:${escapeText(family)};${escapeText(given)};;;`, `FN:${escapeText(c.full_name)}`];
   if (c.company || c.department) lines.push(`ORG:${escapeText(c.company)}${c.department ? `;${escapeText(c.department)}` : ''}`);
   if (c.job_title) lines.push(`TITLE:${escapeText(c.job_title)}`);

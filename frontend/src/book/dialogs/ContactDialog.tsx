@@ -15,7 +15,7 @@ import { LiteAvatar } from '../lite';
 import { CopyButton, DangerButton, copyText } from '../../components/ui';
 import { ArrowDownload20Regular, Link20Regular, QrCode20Regular } from '../../components/icons';
 import { saveBlob } from '../../api/client';
-import { mapUrl, toVCard, vcardFileName } from '../../lib/vcard';
+import { mapUrl, splitName, toVCard, vcardFileName } from '../../lib/vcard';
 import { mapName } from '../../lib/map';
 import { contactUrl } from '../../lib/deeplinks';
 
@@ -30,7 +30,7 @@ import { DuplicateWarning, useDuplicateCheck } from '../DuplicateWarning';
 
 type TabKey = 'contact' | 'company' | 'groups' | 'notes' | 'history';
 const TAB_OF: Record<FieldKey, TabKey> = {
-  full_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
+  full_name: 'contact', given_name: 'contact', family_name: 'contact', job_title: 'contact', email: 'contact', mobile: 'contact', phone: 'contact', website: 'contact',
   linkedin: 'contact', facebook: 'contact', x: 'contact', company: 'company', department: 'company',
   'address.street': 'company', 'address.city': 'company', 'address.postal_code': 'company', 'address.state': 'company',
   'address.country': 'company', notes: 'notes', groups: 'groups',
@@ -268,7 +268,9 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     }
   };
 
-  const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean } = {}) => {
+  // An empty given or family name follows the full name: its derived part shows as the placeholder.
+  const derivedName = splitName(form.full_name);
+  const input = (k: FieldKey, opts: { type?: 'email' | 'url' | 'tel' | 'text'; required?: boolean; full?: boolean; autoFocus?: boolean; placeholder?: string } = {}) => {
     const msg = fieldMessage(k);
     return (
       <Field
@@ -285,6 +287,7 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
           onChange={(_, d) => change(k, d.value)}
           onBlur={() => touch(k)}
           autoFocus={opts.autoFocus}
+          placeholder={opts.placeholder}
           name={k}
           maxLength={300}
         />
@@ -337,6 +340,8 @@ export default function ContactDialog({ listId, list, groups, initial, onClose, 
     panel = editing ? (
       <div className={s.panel}>
         {input('full_name', { required: true, full: true, autoFocus: true })}
+        {input('given_name', { placeholder: derivedName.given })}
+        {input('family_name', { placeholder: derivedName.family })}
         {input('job_title')}
         {input('email', { type: 'email' })}
         {input('mobile', { type: 'tel' })}

@@ -4,7 +4,7 @@ import {
   RadioGroup, tokens,
 } from '@fluentui/react-components';
 import { api } from '../../api/client';
-import { ALL_VISIBLE_FIELDS, type ContactList, type DisplayMode, type VisibleField } from '../../api/types';
+import { ALL_VISIBLE_FIELDS, type ContactList, type DisplayMode, type ListSort, type VisibleField } from '../../api/types';
 import { useNotify } from '../../app/notify';
 import { useT } from '../../i18n';
 
@@ -16,12 +16,13 @@ export default function DisplaySettingsDialog({ list, onClose, onSaved }: { list
   const notify = useNotify();
   const [fields, setFields] = useState<VisibleField[]>(list.visible_fields);
   const [mode, setMode] = useState<DisplayMode>(list.display_mode);
+  const [sort, setSort] = useState<ListSort>(list.sort ?? 'full_name');
   const [busy, setBusy] = useState(false);
   const save = async () => {
     setBusy(true);
     try {
       const ordered = ALL_VISIBLE_FIELDS.filter((f) => fields.includes(f));
-      onSaved(await api.patchList(list.id, { visible_fields: ordered, display_mode: mode }));
+      onSaved(await api.patchList(list.id, { visible_fields: ordered, display_mode: mode, sort }));
       notify.success(t('common.saved'));
       onClose();
     } catch (e) {
@@ -55,6 +56,11 @@ export default function DisplaySettingsDialog({ list, onClose, onSaved }: { list
                 <Radio value="group" label={t('mode.group')} />
               </RadioGroup>
             </Field>
+            <Checkbox
+              label={t('display.sortByLastName')}
+              checked={sort === 'family_name'}
+              onChange={(_, d) => setSort(d.checked ? 'family_name' : 'full_name')}
+            />
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('common.cancel')}</Button>

@@ -1,0 +1,1 @@
+import{i as e,r as t}from"./fade-atom-DzE4NH1F.js";function n(e,t){return n=>e({...t,...n})}function r(r,i){let a=r[t],o=n(a,i);return e(o)}export{r as t};

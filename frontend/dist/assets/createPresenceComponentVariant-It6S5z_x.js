@@ -1,1 +1,0 @@
-import{i as e,r as t}from"./fade-atom-HnMd2FAC.js";function n(e,t){return n=>e({...t,...n})}function r(r,i){let a=r[t],o=n(a,i);return e(o)}export{r as t};
