@@ -834,6 +834,7 @@ impl Http {
             SortKey::Mobile => "mobile",
             SortKey::Email => "email",
             SortKey::UpdatedAt => "updated_at",
+            SortKey::FamilyName => "family_name",
         };
         let mut params: Vec<(&str, String)> = vec![
             ("q", q.q.clone()),
