@@ -76,6 +76,11 @@ pub(crate) fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 
 fn parse_v2(key: &str) -> Option<Claimed<'_>> {
     let rest = key.strip_prefix(PREFIX)?;
+    // Keys are issued in lowercase; hex and GUID parsers also take uppercase, so "...A" would carry
+    // the same MAC as "...a" and pass as genuine, then fail the stored hash uncounted.
+    if rest.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
     let (id, rest) = rest.split_once('_')?;
     let (org, mac_hex) = rest.split_once('_')?;
     if id.len() != 32 || mac_hex.len() != 64 {
@@ -253,6 +258,9 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
         assert_eq!(a.verify_offline(std::str::from_utf8(&flipped).unwrap()), None);
+        // Another letter case of the same key is a different key (a forgery), refused offline.
+        let upper = format!("cpk_{}", g.secret["cpk_".len()..].to_uppercase());
+        assert_eq!(a.verify_offline(&upper), None, "case variants are not the issued key");
         let other_server = KeyAuth::new(vec![8; 32], 600, legacy::LegacyKeys::empty());
         assert_eq!(other_server.verify_offline(&g.secret), None, "another server key");
         assert_eq!(a.verify_offline("cpk_"), None);

@@ -41,6 +41,10 @@ pub fn generate(keys: &apikey::KeyAuth, org: &OrgId) -> (Uuid, String, [u8; 32])
 /// The organization and id a presented password names when its MAC verifies; no storage.
 pub fn verify_offline(keys: &apikey::KeyAuth, secret: &str) -> Option<(OrgId, Uuid)> {
     let rest = secret.strip_prefix(PREFIX)?;
+    // Issued in lowercase; an uppercase variant would carry the same MAC (see apikey::parse_v2).
+    if rest.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
     let (id, rest) = rest.split_once('_')?;
     let (org, mac_hex) = rest.split_once('_')?;
     if id.len() != 32 || mac_hex.len() != 64 {
